@@ -1,0 +1,124 @@
+//! Options for opening a socket.
+
+use core::time::Duration;
+
+use crate::socket::{Socket, SocketOptions};
+use crate::wait::Opened;
+use crate::{resolve_url, validate_protocols, BinaryType, Result, WebSocket};
+
+/// The connect timeout used unless another is set: 10 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Sets a socket's options, then opens it.
+///
+/// ```no_run
+/// # async fn run() -> wasm_websocket::Result<()> {
+/// use std::time::Duration;
+/// use wasm_websocket::{BinaryType, WebSocket};
+///
+/// let ws = WebSocket::builder("wss://example.com/chat")
+///     .protocols(["chat", "echo"])
+///     .binary_type(BinaryType::Blob)
+///     .connect_timeout(Some(Duration::from_secs(5)))
+///     .max_buffered_amount(Some(1 << 20))
+///     .connect()
+///     .await?;
+/// assert_eq!(ws.protocol(), "chat");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `connect` or `build` is called"]
+pub struct WebSocketBuilder {
+    url: String,
+    options: SocketOptions,
+    connect_timeout: Option<Duration>,
+}
+
+impl WebSocketBuilder {
+    /// A builder for the given URL (checked when the socket is opened).
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            options: SocketOptions::default(),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+        }
+    }
+
+    /// Offers one more subprotocol to the server, after any already offered.
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        self.options.protocols.push(protocol.into());
+        self
+    }
+
+    /// Offers these subprotocols, in order of preference, after any already offered.
+    pub fn protocols<I, S>(mut self, protocols: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .protocols
+            .extend(protocols.into_iter().map(Into::into));
+        self
+    }
+
+    /// How binary messages are received: as bytes (the default) or as Blobs.
+    pub fn binary_type(mut self, binary_type: BinaryType) -> Self {
+        self.options.binary_type = binary_type;
+        self
+    }
+
+    /// How long [`connect`](Self::connect) waits for the socket to open; `None` waits
+    /// for as long as the browser does (some leave a socket connecting forever).
+    /// Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Refuses sends with [`Error::BufferFull`](crate::Error::BufferFull) while the
+    /// socket's `bufferedAmount` is at or above `limit` bytes, instead of letting the
+    /// browser buffer without bound. `None` (the default) sets no limit.
+    pub fn max_buffered_amount(mut self, limit: Option<u32>) -> Self {
+        self.options.max_buffered_amount = limit;
+        self
+    }
+
+    /// Opens the socket and waits until it is open.
+    ///
+    /// Dropping the returned future before it completes closes the socket and removes
+    /// its listeners.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidUrl`](crate::Error::InvalidUrl) and
+    ///   [`Error::InvalidProtocol`](crate::Error::InvalidProtocol), as for
+    ///   [`build`](Self::build);
+    /// - [`Error::ConnectionFailed`](crate::Error::ConnectionFailed) with the close
+    ///   event (code 1006) when the browser cannot open the connection: nothing
+    ///   listening, upgrade refused, TLS or network failure;
+    /// - [`Error::Timeout`](crate::Error::Timeout) when the socket is not open within
+    ///   the connect timeout (it is then closed).
+    pub async fn connect(self) -> Result<WebSocket> {
+        let timeout = self.connect_timeout;
+        let ws = self.build()?;
+        Opened::new(&ws.sender.socket, timeout).await?;
+        Ok(ws)
+    }
+
+    /// Opens the socket without waiting: it is returned in the connecting state, with
+    /// its listeners in place, so `on_open` callbacks can be registered. Sends fail
+    /// with [`Error::NotOpen`](crate::Error::NotOpen) until it is open.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidUrl`](crate::Error::InvalidUrl) for a URL that does not parse,
+    ///   has a scheme other than ws, wss, http or https, has a fragment, or has a
+    ///   forbidden character in its host (see [`resolve_url`]);
+    /// - [`Error::InvalidProtocol`](crate::Error::InvalidProtocol) for an empty,
+    ///   malformed or repeated subprotocol;
+    /// - [`Error::Js`](crate::Error::Js) if the browser throws anyway.
+    pub fn build(self) -> Result<WebSocket> {
+        let url = resolve_url(&self.url)?;
+        validate_protocols(&self.options.protocols)?;
+        Ok(WebSocket::from_socket(Socket::open(&url, &self.options)?))
+    }
+}

@@ -1,0 +1,65 @@
+//! The callback layer: `on_message`, `on_open`, `on_close` and `on_error`, each
+//! returning an owned [`Subscription`].
+
+use wasm_bindgen::JsCast;
+
+use crate::listener::Listener;
+use crate::{CloseEvent, Message, WebSocketSender};
+
+/// A registered callback. Dropping it removes the listener from the socket and frees
+/// the closure; it is never called after that.
+#[derive(Debug)]
+#[must_use = "the callback is removed as soon as the subscription is dropped"]
+pub struct Subscription {
+    _listener: Listener,
+}
+
+impl WebSocketSender {
+    /// Calls `callback` with every message the socket receives from now on, in
+    /// arrival order, alongside the stream (which still receives them too, unless its
+    /// receiver was dropped).
+    pub fn on_message(&self, mut callback: impl FnMut(Message) + 'static) -> Subscription {
+        self.subscribe("message", move |event| {
+            // The standard only delivers strings, ArrayBuffers and Blobs.
+            let message = event
+                .dyn_ref::<web_sys::MessageEvent>()
+                .map(|event| Message::from_event_data(event.data()));
+            if let Some(Ok(message)) = message {
+                callback(message);
+            }
+        })
+    }
+
+    /// Calls `callback` when the socket opens. A socket from
+    /// [`WebSocket::connect`](crate::WebSocket::connect) is already open; register
+    /// on one from [`WebSocketBuilder::build`](crate::WebSocketBuilder::build).
+    pub fn on_open(&self, mut callback: impl FnMut() + 'static) -> Subscription {
+        self.subscribe("open", move |_| callback())
+    }
+
+    /// Calls `callback` with the close event when the socket closes.
+    pub fn on_close(&self, mut callback: impl FnMut(CloseEvent) + 'static) -> Subscription {
+        self.subscribe("close", move |event| {
+            if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
+                callback(CloseEvent::from(event));
+            }
+        })
+    }
+
+    /// Calls `callback` when the browser fires `error` on the socket. The event says
+    /// nothing of the cause (by design, for privacy); a `close` with code 1006
+    /// always follows.
+    pub fn on_error(&self, mut callback: impl FnMut() + 'static) -> Subscription {
+        self.subscribe("error", move |_| callback())
+    }
+
+    fn subscribe(
+        &self,
+        kind: &'static str,
+        callback: impl FnMut(web_sys::Event) + 'static,
+    ) -> Subscription {
+        Subscription {
+            _listener: Listener::new(&self.socket.raw, kind, callback),
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The crate's error type.
+
+use core::fmt;
+use core::time::Duration;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::{CloseEvent, ReadyState};
+
+/// The result type of this crate: `Result<T, wasm_websocket::Error>`.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything that can go wrong, with the data a caller needs to react.
+///
+/// Errors are `Clone + PartialEq`, so tests can `assert_eq!` on them. None of them
+/// holds a bare `JsValue`: JavaScript exceptions become a [`JsError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The URL is not one a WebSocket can connect to (checked by the WHATWG URL rules
+    /// before the browser sees it, so every browser gives the same answer).
+    #[error("invalid url `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A subprotocol is empty, not a valid HTTP token, or repeated.
+    #[error("invalid subprotocol `{protocol}`: {reason}")]
+    InvalidProtocol {
+        /// The subprotocol as given.
+        protocol: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The connection could not be opened (refused upgrade, nothing listening, TLS or
+    /// network failure). Browsers report this as a close with code 1006.
+    #[error("connection failed ({event})")]
+    ConnectionFailed {
+        /// The close event the browser fired.
+        event: CloseEvent,
+    },
+    /// The connection was not open within the connect timeout; the socket was closed.
+    #[error("connection not open after {after:?}")]
+    Timeout {
+        /// The timeout that elapsed.
+        after: Duration,
+    },
+    /// A send was attempted while the socket was not open.
+    #[error("the socket is not open (it is {state})")]
+    NotOpen {
+        /// The socket's state at the time of the call.
+        state: ReadyState,
+    },
+    /// A close code a page may not send: only 1000 and 3000..=4999 are allowed.
+    #[error("invalid close code {code}: only 1000 and 3000..=4999 may be sent")]
+    InvalidCloseCode {
+        /// The refused code.
+        code: u16,
+    },
+    /// A close reason longer than 123 bytes of UTF-8.
+    #[error("close reason is {bytes} bytes of UTF-8, at most 123 are allowed")]
+    CloseReasonTooLong {
+        /// The reason's length in UTF-8 bytes.
+        bytes: usize,
+    },
+    /// The connection was lost without a clean closing handshake (for example the
+    /// server vanished); `event.was_clean` is `false` and the code is usually 1006.
+    #[error("connection closed abnormally ({event})")]
+    AbnormalClose {
+        /// The close event the browser fired.
+        event: CloseEvent,
+    },
+    /// A send was refused because `bufferedAmount` had reached the configured limit
+    /// (see [`WebSocketBuilder::max_buffered_amount`](crate::WebSocketBuilder::max_buffered_amount)).
+    #[error("send buffer full: {buffered} bytes buffered, limit is {limit}")]
+    BufferFull {
+        /// The socket's `bufferedAmount` at the time of the call.
+        buffered: u32,
+        /// The configured limit.
+        limit: u32,
+    },
+    /// The browser delivered message data of a type the WebSocket standard does not
+    /// produce (neither string, ArrayBuffer nor Blob).
+    #[error("unexpected message data of type `{type_name}`")]
+    UnexpectedData {
+        /// The JavaScript type (or constructor name) of the data.
+        type_name: String,
+    },
+    /// A JavaScript exception, with its `name` and `message`.
+    #[error("{0}")]
+    Js(JsError),
+}
+
+/// A JavaScript exception turned into owned Rust data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsError {
+    /// The exception's `name`, such as `SyntaxError` or `InvalidStateError`.
+    pub name: String,
+    /// The exception's `message`.
+    pub message: String,
+}
+
+impl JsError {
+    /// Reads `name` and `message` from any thrown JavaScript value.
+    ///
+    /// Values that are not error objects (a thrown string, say) get the name `Error`
+    /// and their string form as the message.
+    pub fn from_js(value: &JsValue) -> Self {
+        let field = |key: &str| {
+            js_sys::Reflect::get(value, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        if value.is_object() {
+            if let (Some(name), Some(message)) = (field("name"), field("message")) {
+                return Self { name, message };
+            }
+        }
+        let message = value
+            .as_string()
+            .or_else(|| {
+                value
+                    .dyn_ref::<js_sys::Object>()
+                    .map(|o| String::from(o.to_string()))
+            })
+            .unwrap_or_else(|| format!("{value:?}"));
+        Self {
+            name: "Error".to_owned(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for JsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for JsError {}
+
+impl From<JsValue> for Error {
+    fn from(value: JsValue) -> Self {
+        Self::Js(JsError::from_js(&value))
+    }
+}
+
+impl From<JsError> for Error {
+    fn from(value: JsError) -> Self {
+        Self::Js(value)
+    }
+}

@@ -1,0 +1,117 @@
+//! What the socket's listeners record for the futures and streams to read: received
+//! messages in arrival order, the open and close events, and the wakers to call.
+//!
+//! The listeners hold an `Rc<RefCell<Inbox>>`, never the socket itself, so there is
+//! no reference cycle: dropping the socket drops the listeners, which drop their
+//! handle on the inbox.
+
+use std::collections::VecDeque;
+use std::task::{Context, Poll, Waker};
+
+use crate::{CloseEvent, Error, Message, Result};
+
+#[derive(Debug, Default)]
+pub(crate) struct Inbox {
+    queue: VecDeque<Result<Message>>,
+    opened: bool,
+    close: Option<CloseEvent>,
+    /// False once the receiving half is dropped: messages are then not kept.
+    discard: bool,
+    /// The receiving half's waker.
+    receiver: Option<Waker>,
+    /// Wakers of futures waiting for open or close.
+    waiters: Vec<Waker>,
+}
+
+impl Inbox {
+    pub(crate) fn on_open(&mut self) {
+        self.opened = true;
+        self.wake_waiters();
+    }
+
+    pub(crate) fn on_message(&mut self, message: Result<Message>) {
+        if !self.discard {
+            self.queue.push_back(message);
+            self.wake_receiver();
+        }
+    }
+
+    pub(crate) fn on_close(&mut self, event: CloseEvent) {
+        if !self.discard && !event.was_clean {
+            self.queue.push_back(Err(if self.opened {
+                Error::AbnormalClose {
+                    event: event.clone(),
+                }
+            } else {
+                Error::ConnectionFailed {
+                    event: event.clone(),
+                }
+            }));
+        }
+        self.close = Some(event);
+        self.wake_receiver();
+        self.wake_waiters();
+    }
+
+    /// Stops keeping messages (the receiving half is gone) and frees those kept.
+    pub(crate) fn discard_messages(&mut self) {
+        self.discard = true;
+        self.queue = VecDeque::new();
+        self.receiver = None;
+    }
+
+    /// The next message; `None` once the socket has closed and all are read.
+    pub(crate) fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Message>>> {
+        if let Some(item) = self.queue.pop_front() {
+            return Poll::Ready(Some(item));
+        }
+        if self.close.is_some() {
+            return Poll::Ready(None);
+        }
+        self.receiver = Some(cx.waker().clone());
+        Poll::Pending
+    }
+
+    /// Ready with the close event once the socket has closed.
+    pub(crate) fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<CloseEvent> {
+        match &self.close {
+            Some(event) => Poll::Ready(event.clone()),
+            None => {
+                self.wait(cx);
+                Poll::Pending
+            }
+        }
+    }
+
+    /// Ready once the socket is open (`Ok`) or closed before opening (`Err`).
+    pub(crate) fn poll_open(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        if self.opened {
+            return Poll::Ready(Ok(()));
+        }
+        if let Some(event) = &self.close {
+            return Poll::Ready(Err(Error::ConnectionFailed {
+                event: event.clone(),
+            }));
+        }
+        self.wait(cx);
+        Poll::Pending
+    }
+
+    fn wait(&mut self, cx: &mut Context<'_>) {
+        if !self.waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            self.waiters.push(cx.waker().clone());
+        }
+    }
+
+    fn wake_receiver(&mut self) {
+        if let Some(waker) = self.receiver.take() {
+            waker.wake();
+        }
+    }
+
+    fn wake_waiters(&mut self) {
+        for waker in self.waiters.drain(..) {
+            waker.wake();
+        }
+    }
+}

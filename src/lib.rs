@@ -1,0 +1,80 @@
+//! A typed, leak-free layer over the browser's WebSocket, for Rust compiled to
+//! WebAssembly.
+//!
+//! - [`WebSocket::connect`] resolves once the socket is open, or fails with a typed
+//!   [`Error`] that carries the browser's [`CloseEvent`].
+//! - Typed sends: [`send_text`](WebSocketSender::send_text),
+//!   [`send_bytes`](WebSocketSender::send_bytes) (no intermediate copy),
+//!   [`send_array_buffer`](WebSocketSender::send_array_buffer),
+//!   [`send_view`](WebSocketSender::send_view) and
+//!   [`send_blob`](WebSocketSender::send_blob); sending on a socket that is not open
+//!   is an error, not a silent loss.
+//! - Messages arrive in order, through a futures `Stream` or callbacks that return an
+//!   owned [`Subscription`].
+//! - Close codes and reasons are checked before the browser sees them.
+//! - Every JavaScript closure is owned and removed on drop: nothing leaks, and nothing
+//!   fires after drop ([`live_listeners`] counts them).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use futures::{SinkExt, StreamExt};
+//! use wasm_websocket::{Message, WebSocket};
+//!
+//! # async fn run() -> wasm_websocket::Result<()> {
+//! let mut ws = WebSocket::builder("wss://example.com/echo")
+//!     .protocol("echo")
+//!     .connect()
+//!     .await?;
+//!
+//! ws.send_text("hello")?;
+//! ws.send_bytes(&[1, 2, 3])?;
+//! ws.send(Message::text("through the Sink")).await?;
+//!
+//! while let Some(message) = ws.next().await {
+//!     match message? {
+//!         Message::Text(text) => web_sys::console::log_1(&text.into()),
+//!         Message::Binary(bytes) => web_sys::console::log_1(&bytes.len().into()),
+//!         Message::Blob(_) => unreachable!("only in Blob mode"),
+//!     }
+//!     ws.close_with(4000, "done")?;
+//! }
+//! let event = ws.closed().await;
+//! assert_eq!((event.code, event.was_clean), (4000, true));
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs, missing_debug_implementations)]
+#![forbid(unsafe_code)]
+
+mod builder;
+mod callbacks;
+mod close;
+mod error;
+mod inbox;
+mod listener;
+mod message;
+mod protocol;
+mod receiver;
+mod sender;
+mod socket;
+mod state;
+mod stream;
+mod url;
+mod view;
+mod wait;
+mod websocket;
+
+pub use builder::{WebSocketBuilder, DEFAULT_CONNECT_TIMEOUT};
+pub use callbacks::Subscription;
+pub use close::{validate_close, CloseCode, CloseEvent, MAX_CLOSE_REASON_BYTES};
+pub use error::{Error, JsError, Result};
+pub use listener::live_listeners;
+pub use message::{read_blob, Message};
+pub use protocol::validate_protocols;
+pub use receiver::WebSocketReceiver;
+pub use sender::WebSocketSender;
+pub use state::{BinaryType, ReadyState};
+pub use url::resolve_url;
+pub use view::BufferView;
+pub use wait::Closed;
+pub use websocket::WebSocket;

@@ -1,0 +1,181 @@
+//! The sending half: typed sends, close, and the socket's state.
+
+use std::rc::Rc;
+
+use crate::socket::Socket;
+use crate::view::{self, BufferView};
+use crate::wait::Closed;
+use crate::{validate_close, Error, Message, ReadyState, Result};
+
+/// The sending half of a socket. Cheap to clone; every clone sends on, and can close,
+/// the same socket. [`WebSocket`](crate::WebSocket) derefs to it, so all of these
+/// methods are available on a socket before it is split too.
+///
+/// The socket closes (code 1000) when the last handle to it, sender or receiver, is
+/// dropped.
+#[derive(Debug, Clone)]
+pub struct WebSocketSender {
+    pub(crate) socket: Rc<Socket>,
+}
+
+impl WebSocketSender {
+    /// Sends a text message.
+    ///
+    /// # Errors
+    /// [`Error::NotOpen`] unless the socket is open (browsers silently discard data
+    /// sent after close, so this is checked first); [`Error::BufferFull`] when a
+    /// buffered-amount limit is set and reached.
+    pub fn send_text(&self, text: &str) -> Result<()> {
+        self.check_can_send()?;
+        Ok(self.socket.raw.send_with_str(text)?)
+    }
+
+    /// Sends a binary message from wasm memory, with no intermediate copy: the browser
+    /// reads the bytes straight from a view on wasm memory. (Where wasm memory is
+    /// shared between threads, browsers refuse such views, so one copy is made.)
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_bytes(&self, bytes: &[u8]) -> Result<()> {
+        self.check_can_send()?;
+        #[cfg(not(target_feature = "atomics"))]
+        let sent = self.socket.raw.send_with_u8_array(bytes);
+        #[cfg(target_feature = "atomics")]
+        let sent = self
+            .socket
+            .raw
+            .send_with_js_u8_array(&js_sys::Uint8Array::from(bytes));
+        Ok(sent?)
+    }
+
+    /// Sends the whole of an `ArrayBuffer` as a binary message.
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_array_buffer(&self, buffer: &js_sys::ArrayBuffer) -> Result<()> {
+        self.check_can_send()?;
+        Ok(self.socket.raw.send_with_array_buffer(buffer)?)
+    }
+
+    /// Sends the bytes a typed array or `DataView` covers as a binary message (only
+    /// those bytes, not the rest of its buffer).
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_view(&self, view: &impl BufferView) -> Result<()> {
+        self.check_can_send()?;
+        Ok(self
+            .socket
+            .raw
+            .send_with_array_buffer_view(view::as_object(view))?)
+    }
+
+    /// Sends a Blob's contents as a binary message. The browser reads the Blob itself
+    /// and keeps the message in order with those sent before and after it.
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_blob(&self, blob: &web_sys::Blob) -> Result<()> {
+        self.check_can_send()?;
+        Ok(self.socket.raw.send_with_blob(blob)?)
+    }
+
+    /// Sends a [`Message`] of any kind. (Named so that it does not clash with
+    /// `SinkExt::send`, which sends through the [`Sink`](futures_sink::Sink).)
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_message(&self, message: &Message) -> Result<()> {
+        match message {
+            Message::Text(text) => self.send_text(text),
+            Message::Binary(bytes) => self.send_bytes(bytes),
+            Message::Blob(blob) => self.send_blob(blob),
+        }
+    }
+
+    /// Starts the closing handshake with code 1000 (normal closure). Closing a socket
+    /// that is already closing or closed does nothing.
+    ///
+    /// Unlike the browser's bare `close()`, which makes the server see 1005 ("no
+    /// status"), this sends 1000.
+    ///
+    /// # Errors
+    /// [`Error::Js`] only if the browser throws, which it does not for this code.
+    pub fn close(&self) -> Result<()> {
+        self.close_with(1000, "")
+    }
+
+    /// Starts the closing handshake with a code and a reason (a
+    /// [`CloseCode`](crate::CloseCode) converts with `.into()`). Closing a socket that
+    /// is already closing or closed does nothing (and is not an error).
+    ///
+    /// # Errors
+    /// [`Error::InvalidCloseCode`] unless `code` is 1000 or in 3000..=4999, and
+    /// [`Error::CloseReasonTooLong`] if `reason` is over 123 bytes of UTF-8: both
+    /// checked before the browser is called (it would throw `InvalidAccessError` and
+    /// `SyntaxError`).
+    pub fn close_with(&self, code: u16, reason: &str) -> Result<()> {
+        validate_close(code, reason)?;
+        if matches!(self.ready_state(), ReadyState::Closing | ReadyState::Closed) {
+            return Ok(());
+        }
+        Ok(self.socket.raw.close_with_code_and_reason(code, reason)?)
+    }
+
+    /// A future that resolves with the close event once the socket has closed,
+    /// at once if it already has. It keeps the socket alive while it is held.
+    pub fn closed(&self) -> Closed {
+        Closed::new(Rc::clone(&self.socket))
+    }
+
+    /// The socket's state (`readyState`).
+    #[must_use]
+    pub fn ready_state(&self) -> ReadyState {
+        self.socket.ready_state()
+    }
+
+    /// Bytes queued by sends but not yet transmitted (`bufferedAmount`).
+    #[must_use]
+    pub fn buffered_amount(&self) -> u32 {
+        self.socket.raw.buffered_amount()
+    }
+
+    /// The subprotocol the server selected, or `""` (`protocol`).
+    #[must_use]
+    pub fn protocol(&self) -> String {
+        self.socket.raw.protocol()
+    }
+
+    /// The extensions the server selected, or `""` (`extensions`).
+    #[must_use]
+    pub fn extensions(&self) -> String {
+        self.socket.raw.extensions()
+    }
+
+    /// The URL the socket connected to, after resolution (`url`).
+    #[must_use]
+    pub fn url(&self) -> String {
+        self.socket.raw.url()
+    }
+
+    /// The underlying `web_sys::WebSocket`. Listeners added to it are the caller's to
+    /// remove; closing it through here is seen by this crate's handles as usual.
+    #[must_use]
+    pub fn as_raw(&self) -> &web_sys::WebSocket {
+        &self.socket.raw
+    }
+
+    fn check_can_send(&self) -> Result<()> {
+        let state = self.ready_state();
+        if state != ReadyState::Open {
+            return Err(Error::NotOpen { state });
+        }
+        if let Some(limit) = self.socket.max_buffered_amount {
+            let buffered = self.buffered_amount();
+            if buffered >= limit {
+                return Err(Error::BufferFull { buffered, limit });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,69 @@
+//! Futures that wait on the socket: for it to open (with a timeout) and to close.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use core::time::Duration;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+
+use crate::socket::Socket;
+use crate::{CloseEvent, Error, Result};
+
+/// Resolves with the [`CloseEvent`] once the socket has closed; see
+/// [`WebSocketSender::closed`](crate::WebSocketSender::closed).
+#[derive(Debug)]
+#[must_use = "futures do nothing unless polled"]
+pub struct Closed {
+    socket: Rc<Socket>,
+}
+
+impl Closed {
+    pub(crate) fn new(socket: Rc<Socket>) -> Self {
+        Self { socket }
+    }
+}
+
+impl Future for Closed {
+    type Output = CloseEvent;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<CloseEvent> {
+        self.socket.inbox.borrow_mut().poll_closed(cx)
+    }
+}
+
+/// Waits until the socket opens, fails, or the timeout elapses (then closes it).
+pub(crate) struct Opened<'a> {
+    socket: &'a Socket,
+    timer: Option<(TimeoutFuture, Duration)>,
+}
+
+impl<'a> Opened<'a> {
+    pub(crate) fn new(socket: &'a Socket, timeout: Option<Duration>) -> Self {
+        let timer = timeout.map(|after| {
+            let millis = u32::try_from(after.as_millis()).unwrap_or(u32::MAX);
+            (TimeoutFuture::new(millis), after)
+        });
+        Self { socket, timer }
+    }
+}
+
+impl Future for Opened<'_> {
+    type Output = Result<()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        if let Poll::Ready(result) = self.socket.inbox.borrow_mut().poll_open(cx) {
+            return Poll::Ready(result);
+        }
+        if let Some((timer, after)) = &mut self.timer {
+            if Pin::new(timer).poll(cx).is_ready() {
+                let after = *after;
+                // Some browsers leave a socket CONNECTING for minutes: give up on it.
+                let _ = self.socket.raw.close_with_code(1000);
+                return Poll::Ready(Err(Error::Timeout { after }));
+            }
+        }
+        Poll::Pending
+    }
+}

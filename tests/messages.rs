@@ -1,0 +1,250 @@
+//! Sending and receiving: every kind of message, byte for byte and in order.
+//!
+//! - text, including multi-byte characters and the empty string
+//! - binary of 0 bytes, 65,000 bytes and 16 MiB
+//! - an ArrayBuffer; only the bytes a typed-array view or DataView covers
+//! - a Blob sent, received as bytes; Blob receive mode hands Blobs over in order
+//! - 10,000 mixed text, binary and Blob messages arrive complete and in order
+//! - send_message, the Sink and the Stream
+//! - split: a cloned sender sends and closes, the receiver ends
+//! - callbacks receive the same messages in the same order; dropped, they stop
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use common::{echo, next, pattern, url, wait};
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
+use js_sys::{ArrayBuffer, DataView, Uint8Array};
+use wasm_bindgen_test::*;
+use wasm_websocket::{read_blob, BinaryType, Message, WebSocket};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn blob_of(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).expect("make a Blob")
+}
+
+#[wasm_bindgen_test]
+async fn text_round_trips_with_multi_byte_characters() {
+    let mut ws = echo().await;
+    for text in ["héllo wörld", "日本語 🌍 👩‍👩‍👧", "", "\u{0}\u{ffff}"] {
+        ws.send_text(text).expect("send text");
+        assert_eq!(next(&mut ws).await, Message::text(text));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn binary_round_trips_byte_for_byte() {
+    let mut ws = echo().await;
+    for len in [0, 1, 65_000, 16 << 20] {
+        let bytes = pattern(len, 7);
+        ws.send_bytes(&bytes).expect("send bytes");
+        match next(&mut ws).await {
+            Message::Binary(echoed) => {
+                assert_eq!(echoed.len(), len);
+                assert!(echoed == bytes, "{len} bytes came back different");
+            }
+            other => panic!("expected binary, got {other:?}"),
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_array_buffer_is_sent_whole() {
+    let mut ws = echo().await;
+    let bytes = pattern(1000, 3);
+    let buffer: ArrayBuffer = Uint8Array::from(&bytes[..]).buffer();
+    ws.send_array_buffer(&buffer).expect("send ArrayBuffer");
+    assert_eq!(next(&mut ws).await, Message::Binary(bytes));
+}
+
+#[wasm_bindgen_test]
+async fn a_view_sends_only_the_bytes_it_covers() {
+    let mut ws = echo().await;
+    let bytes = pattern(100, 9);
+    let buffer = Uint8Array::from(&bytes[..]).buffer();
+    let view = Uint8Array::new_with_byte_offset_and_length(&buffer, 10, 20);
+    ws.send_view(&view).expect("send a Uint8Array view");
+    assert_eq!(next(&mut ws).await, Message::binary(&bytes[10..30]));
+
+    let data_view = DataView::new(&buffer, 50, 7);
+    ws.send_view(&data_view).expect("send a DataView");
+    assert_eq!(next(&mut ws).await, Message::binary(&bytes[50..57]));
+
+    let words = js_sys::Uint32Array::new_with_byte_offset_and_length(&buffer, 4, 2);
+    ws.send_view(&words).expect("send a Uint32Array view");
+    assert_eq!(next(&mut ws).await, Message::binary(&bytes[4..12]));
+}
+
+#[wasm_bindgen_test]
+async fn a_blob_is_sent_and_comes_back_as_bytes() {
+    let mut ws = echo().await;
+    let bytes = pattern(70_000, 5);
+    ws.send_blob(&blob_of(&bytes)).expect("send Blob");
+    assert_eq!(next(&mut ws).await, Message::Binary(bytes));
+}
+
+#[wasm_bindgen_test]
+async fn blob_mode_hands_blobs_over_in_order() {
+    let mut ws = wait(
+        "connect in Blob mode",
+        WebSocket::builder(url("/echo"))
+            .binary_type(BinaryType::Blob)
+            .connect(),
+    )
+    .await
+    .expect("connect");
+    for i in 0..50u8 {
+        ws.send_bytes(&pattern(usize::from(i) * 100, i))
+            .expect("send");
+        ws.send_text(&format!("t{i}")).expect("send");
+    }
+    for i in 0..50u8 {
+        match next(&mut ws).await {
+            Message::Blob(blob) => {
+                let bytes = wait("read Blob", read_blob(&blob)).await.expect("read");
+                assert_eq!(bytes, pattern(usize::from(i) * 100, i), "Blob {i}");
+            }
+            other => panic!("expected a Blob, got {other:?}"),
+        }
+        assert_eq!(next(&mut ws).await, Message::text(format!("t{i}")));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_mixed_messages_arrive_complete_and_in_order() {
+    let mut ws = echo().await;
+    let count = 10_000u32;
+    for i in 0..count {
+        match i % 3 {
+            0 => ws.send_text(&i.to_string()).expect("send text"),
+            1 => ws.send_bytes(&i.to_le_bytes()).expect("send bytes"),
+            _ => ws.send_blob(&blob_of(&i.to_be_bytes())).expect("send blob"),
+        }
+    }
+    for i in 0..count {
+        let expected = match i % 3 {
+            0 => Message::Text(i.to_string()),
+            1 => Message::binary(i.to_le_bytes()),
+            _ => Message::binary(i.to_be_bytes()),
+        };
+        assert_eq!(next(&mut ws).await, expected, "message {i}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn send_message_sends_every_kind() {
+    let mut ws = echo().await;
+    let messages = [
+        Message::text("text"),
+        Message::binary([1, 2, 3]),
+        Message::Blob(blob_of(&[4, 5])),
+    ];
+    for message in &messages {
+        ws.send_message(message).expect("send_message");
+    }
+    assert_eq!(next(&mut ws).await, Message::text("text"));
+    assert_eq!(next(&mut ws).await, Message::binary([1, 2, 3]));
+    assert_eq!(next(&mut ws).await, Message::binary([4, 5]));
+    let blob = Message::from(blob_of(&[6]));
+    assert_eq!(wait("into_bytes", blob.into_bytes()).await, Ok(vec![6]));
+}
+
+#[wasm_bindgen_test]
+async fn the_sink_and_stream_carry_messages() {
+    let mut ws = echo().await;
+    wait("sink send", ws.send(Message::text("one")))
+        .await
+        .expect("send");
+    let mut batch = futures::stream::iter([Message::text("two"), Message::binary([2])].map(Ok));
+    wait("send_all", ws.send_all(&mut batch))
+        .await
+        .expect("send_all");
+    let got: Vec<_> = wait("take 3", (&mut ws).take(3).collect::<Vec<_>>()).await;
+    assert_eq!(
+        got,
+        vec![
+            Ok(Message::text("one")),
+            Ok(Message::text("two")),
+            Ok(Message::binary([2]))
+        ]
+    );
+    wait("sink close", SinkExt::close(&mut ws))
+        .await
+        .expect("close through the Sink");
+    assert_eq!(ws.closed().await.code, 1000);
+    assert_eq!(wait("end", ws.next()).await, None);
+}
+
+#[wasm_bindgen_test]
+async fn a_split_sender_sends_and_closes_and_the_receiver_ends() {
+    let (tx, mut rx) = echo().await.split();
+    let other = tx.clone();
+    tx.send_text("from the first sender").expect("send");
+    other.send_bytes(b"from the clone").expect("send");
+    assert_eq!(next(&mut rx).await, Message::text("from the first sender"));
+    assert_eq!(next(&mut rx).await, Message::binary(*b"from the clone"));
+    drop(tx);
+    other.close_with(4321u16, "split close").expect("close");
+    assert_eq!(wait("end of stream", rx.next()).await, None);
+    let event = wait("closed", other.closed()).await;
+    assert_eq!(
+        (event.code, event.reason.as_str(), event.was_clean),
+        (4321, "split close", true)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn callbacks_see_the_same_messages_in_the_same_order() {
+    let mut ws = echo().await;
+    let (tx, mut from_callback) = mpsc::unbounded();
+    let subscription = ws.on_message(move |message| {
+        let _ = tx.unbounded_send(message);
+    });
+    for i in 0..100u32 {
+        if i % 2 == 0 {
+            ws.send_text(&i.to_string()).expect("send");
+        } else {
+            ws.send_bytes(&i.to_le_bytes()).expect("send");
+        }
+    }
+    for _ in 0..100 {
+        let streamed = next(&mut ws).await;
+        let called = wait("callback", from_callback.next())
+            .await
+            .expect("callback");
+        assert_eq!(streamed, called);
+    }
+    drop(subscription);
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_subscription_is_never_called() {
+    let mut ws = echo().await;
+    let calls = Rc::new(RefCell::new(0));
+    let counted = Rc::clone(&calls);
+    let subscription = ws.on_message(move |_| *counted.borrow_mut() += 1);
+    ws.send_text("before the drop").expect("send");
+    drop(subscription);
+    ws.send_text("after the drop").expect("send");
+    next(&mut ws).await;
+    next(&mut ws).await;
+    assert_eq!(*calls.borrow(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn callbacks_alone_work_after_the_receiver_is_dropped() {
+    let (tx, rx) = echo().await.split();
+    drop(rx);
+    let (send, mut received) = mpsc::unbounded();
+    let _subscription = tx.on_message(move |message| {
+        let _ = send.unbounded_send(message);
+    });
+    tx.send_text("only callbacks").expect("send");
+    let message = wait("callback", received.next()).await;
+    assert_eq!(message, Some(Message::text("only callbacks")));
+}
