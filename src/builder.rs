@@ -95,7 +95,9 @@ impl WebSocketBuilder {
     ///   [`build`](Self::build);
     /// - [`Error::ConnectionFailed`](crate::Error::ConnectionFailed) with the close
     ///   event (code 1006) when the browser cannot open the connection: nothing
-    ///   listening, upgrade refused, TLS or network failure;
+    ///   listening, upgrade refused, TLS or network failure, or subprotocols offered
+    ///   and none selected by the server (the WHATWG rule, which Firefox does not
+    ///   enforce itself: this crate does, so every browser answers the same);
     /// - [`Error::Timeout`](crate::Error::Timeout) when the socket is not open within
     ///   the connect timeout (it is then closed).
     pub async fn connect(self) -> Result<WebSocket> {

@@ -36,7 +36,12 @@ impl Inbox {
         }
     }
 
+    /// Records the close; only the first one counts (a connection this crate failed
+    /// itself is closed again by the browser afterwards).
     pub(crate) fn on_close(&mut self, event: CloseEvent) {
+        if self.close.is_some() {
+            return;
+        }
         if !self.discard && !event.was_clean {
             self.queue.push_back(Err(if self.opened {
                 Error::AbnormalClose {

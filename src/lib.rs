@@ -21,6 +21,7 @@
 //! use futures::{SinkExt, StreamExt};
 //! use wasm_websocket::{Message, WebSocket};
 //!
+//! # fn show(_: &str) {}
 //! # async fn run() -> wasm_websocket::Result<()> {
 //! let mut ws = WebSocket::builder("wss://example.com/echo")
 //!     .protocol("echo")
@@ -33,9 +34,9 @@
 //!
 //! while let Some(message) = ws.next().await {
 //!     match message? {
-//!         Message::Text(text) => web_sys::console::log_1(&text.into()),
-//!         Message::Binary(bytes) => web_sys::console::log_1(&bytes.len().into()),
-//!         Message::Blob(_) => unreachable!("only in Blob mode"),
+//!         Message::Text(text) => show(&text),
+//!         Message::Binary(bytes) => show(&format!("{} bytes", bytes.len())),
+//!         Message::Blob(_) => show("a Blob (only in Blob mode)"),
 //!     }
 //!     ws.close_with(4000, "done")?;
 //! }

@@ -52,8 +52,27 @@ impl Socket {
         raw.set_binary_type(options.binary_type.to_web_sys());
 
         let inbox = Rc::new(RefCell::new(Inbox::default()));
+        let offered_protocols = !options.protocols.is_empty();
         let listeners = [
-            listen(&raw, &inbox, "open", |inbox, _| inbox.on_open()),
+            listen(&raw, &inbox, "open", move |inbox, event| {
+                match event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::WebSocket>().ok())
+                {
+                    Some(raw) if offered_protocols && raw.protocol().is_empty() => {
+                        // The WHATWG standard fails the connection when protocols were
+                        // offered and the server selected none. Chromium does; Firefox
+                        // opens anyway. Fail it here too, with what Chromium reports.
+                        let _ = raw.close_with_code(1000);
+                        inbox.on_close(CloseEvent {
+                            code: 1006,
+                            reason: String::new(),
+                            was_clean: false,
+                        });
+                    }
+                    _ => inbox.on_open(),
+                }
+            }),
             listen(&raw, &inbox, "message", |inbox, event| {
                 if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
                     inbox.on_message(Message::from_event_data(event.data()));
