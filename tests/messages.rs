@@ -248,3 +248,28 @@ async fn callbacks_alone_work_after_the_receiver_is_dropped() {
     let message = wait("callback", received.next()).await;
     assert_eq!(message, Some(Message::text("only callbacks")));
 }
+
+#[wasm_bindgen_test]
+async fn a_buffered_amount_limit_refuses_sends_once_reached() {
+    let mut ws = wait(
+        "connect with a buffer limit",
+        WebSocket::builder(url("/echo"))
+            .max_buffered_amount(Some(1024))
+            .connect(),
+    )
+    .await
+    .expect("connect");
+    // The first send is accepted (nothing is buffered yet) and fills the buffer.
+    ws.send_bytes(&pattern(4 << 20, 1)).expect("first send");
+    match ws.send_text("one too many") {
+        Err(wasm_websocket::Error::BufferFull { buffered, limit }) => {
+            assert_eq!(limit, 1024);
+            assert!(buffered >= 1024, "{buffered}");
+        }
+        other => panic!("expected BufferFull, got {other:?}"),
+    }
+    assert_eq!(next(&mut ws).await.as_bytes().map(<[u8]>::len), Some(4 << 20));
+    // Once the buffer has drained, sends are accepted again.
+    ws.send_text("after draining").expect("send after the buffer drained");
+    assert_eq!(next(&mut ws).await, Message::text("after draining"));
+}
