@@ -1,0 +1,43 @@
+//! A WebSocket echo server with fault-injection paths, for the browser tests
+//! and the demo page of `wasm-websocket`.
+//!
+//! Paths (all WebSocket, `GET` upgrade requests):
+//!
+//! | path | behaviour |
+//! | --- | --- |
+//! | `/echo` | echoes text as text and binary as binary; `Goodbye` → close 1000; answers a close with the same code and reason |
+//! | `/close?code=N&reason=R` | closes right after opening (default 1000, empty reason); a code that may not be sent → HTTP 400 |
+//! | `/abrupt?after=N` | echoes `N` messages, then drops TCP without a close frame |
+//! | `/slow?ms=N` | delays the handshake by `N` ms, then echoes |
+//! | `/reject` | refuses the upgrade with HTTP 403 |
+//! | `/silent` | accepts, then never sends or answers anything |
+//!
+//! The subprotocols `echo` and `chat` are known; the first one the client
+//! offers wins, and no offer (or only unknown ones) selects none. Other paths
+//! are `404`, or static files when [`Config::www`] is set.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), echo_server::Error> {
+//! let server = echo_server::serve(echo_server::Config { port: 0, ..Default::default() }).await?;
+//! println!("echo at {}/echo", server.ws_url());
+//! server.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod closing;
+mod config;
+mod echo;
+mod error;
+mod faults;
+mod handshake;
+mod server;
+mod state;
+mod statics;
+
+pub use config::{parse_size, Config, DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_PORT};
+pub use echo::GOODBYE;
+pub use error::Error;
+pub use faults::MAX_SLOW_MS;
+pub use handshake::KNOWN_SUBPROTOCOLS;
+pub use server::{serve, Server, ShutdownHandle};

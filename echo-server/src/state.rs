@@ -1,0 +1,138 @@
+//! State shared by every request handler: WebSocket settings, the shutdown
+//! signal and the set of running connection tasks.
+
+use std::{
+    fmt,
+    future::Future,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+};
+
+use axum::response::Response;
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use tokio_tungstenite::{
+    tungstenite::protocol::{Role, WebSocketConfig},
+    WebSocketStream,
+};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+
+use crate::{handshake::Handshake, Config};
+
+/// The raw byte stream of an upgraded connection.
+pub(crate) type Io = TokioIo<Upgraded>;
+
+/// A server-side WebSocket over an upgraded connection.
+pub(crate) type Ws = WebSocketStream<Io>;
+
+/// Cheap to clone; one copy per handler call and per connection task.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    websocket_config: WebSocketConfig,
+    /// Cancelled when the server shuts down.
+    pub(crate) shutdown: CancellationToken,
+    tracker: TaskTracker,
+    verbose: bool,
+    next_id: Arc<AtomicU64>,
+}
+
+impl AppState {
+    pub(crate) fn new(config: &Config, shutdown: CancellationToken, tracker: TaskTracker) -> Self {
+        Self {
+            websocket_config: config.websocket_config(),
+            shutdown,
+            tracker,
+            verbose: config.verbose,
+            next_id: Arc::new(AtomicU64::new(1)),
+        }
+    }
+
+    /// Writes one line to stderr when `--verbose` is on.
+    pub(crate) fn log(&self, args: fmt::Arguments<'_>) {
+        if self.verbose {
+            eprintln!("echo-server: {args}");
+        }
+    }
+
+    /// Answers the handshake with `101` and runs `on_open` on the upgraded
+    /// connection in a tracked task (awaited, with a grace period, on shutdown).
+    pub(crate) fn accept<F, Fut>(
+        &self,
+        path: &'static str,
+        handshake: Handshake,
+        on_open: F,
+    ) -> Response
+    where
+        F: FnOnce(Conn) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let response = handshake.response();
+        let on_upgrade = handshake.into_upgrade();
+        let conn_id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let state = self.clone();
+        self.tracker.spawn(async move {
+            match on_upgrade.await {
+                Ok(upgraded) => {
+                    state.log(format_args!("#{conn_id} {path}: open"));
+                    let conn = Conn {
+                        id: conn_id,
+                        io: TokioIo::new(upgraded),
+                        state: state.clone(),
+                    };
+                    on_open(conn).await;
+                    state.log(format_args!("#{conn_id} {path}: done"));
+                }
+                Err(err) => state.log(format_args!("#{conn_id} {path}: upgrade failed: {err}")),
+            }
+        });
+        response
+    }
+}
+
+/// One upgraded connection, handed to a path's behaviour.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    /// Number used in log lines.
+    pub(crate) id: u64,
+    /// The raw connection, before any WebSocket framing.
+    pub(crate) io: Io,
+    /// The server's shared state.
+    pub(crate) state: AppState,
+}
+
+impl Conn {
+    /// Wraps the connection in WebSocket framing with the server's limits.
+    pub(crate) async fn into_websocket(self) -> (Ws, ConnInfo) {
+        let ws = WebSocketStream::from_raw_socket(
+            self.io,
+            Role::Server,
+            Some(self.state.websocket_config),
+        )
+        .await;
+        (
+            ws,
+            ConnInfo {
+                id: self.id,
+                state: self.state,
+            },
+        )
+    }
+}
+
+/// What a WebSocket session keeps about its connection.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnInfo {
+    /// Number used in log lines.
+    pub(crate) id: u64,
+    /// The server's shared state.
+    pub(crate) state: AppState,
+}
+
+impl ConnInfo {
+    /// Logs a line about this connection when `--verbose` is on.
+    pub(crate) fn log(&self, args: fmt::Arguments<'_>) {
+        self.state.log(format_args!("#{} {args}", self.id));
+    }
+}

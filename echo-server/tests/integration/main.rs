@@ -1,0 +1,12 @@
+//! Integration tests: the server runs in-process on port 0 (the `binary`
+//! module spawns the real executable), and every test is bounded by a timeout.
+
+mod binary;
+mod closing;
+mod common;
+mod echo;
+mod faults;
+mod http;
+mod lifecycle;
+mod robustness;
+mod subprotocols;
