@@ -14,6 +14,11 @@
 //! - Close codes and reasons are checked before the browser sees them.
 //! - Every JavaScript closure is owned and removed on drop: nothing leaks, and nothing
 //!   fires after drop ([`live_listeners`] counts them).
+//! - With the `canvas` feature (on by default), the [`canvas`] module sends a canvas as
+//!   a PNG, JPEG or WebP image or as raw pixels, and draws received images into a
+//!   canvas.
+//! - With the `js` feature, the `js` module exports all of this to JavaScript and
+//!   TypeScript (`WasmSocket`), for the npm package `cargo xtask pack` builds.
 //!
 //! # Example
 //!
@@ -49,9 +54,15 @@
 
 mod builder;
 mod callbacks;
+#[cfg(feature = "canvas")]
+pub mod canvas;
 mod close;
+#[cfg(feature = "demo")]
+mod demo;
 mod error;
 mod inbox;
+#[cfg(feature = "js")]
+pub mod js;
 mod listener;
 mod message;
 mod protocol;
@@ -68,6 +79,8 @@ mod websocket;
 pub use builder::{WebSocketBuilder, DEFAULT_CONNECT_TIMEOUT};
 pub use callbacks::Subscription;
 pub use close::{validate_close, CloseCode, CloseEvent, MAX_CLOSE_REASON_BYTES};
+#[cfg(feature = "demo")]
+pub use demo::{start_demo, Demo};
 pub use error::{Error, JsError, Result};
 pub use listener::live_listeners;
 pub use message::{read_blob, Message};

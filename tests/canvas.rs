@@ -1,0 +1,674 @@
+//! Canvases over the echo server: encoded images and raw pixels, sent and drawn back.
+//!
+//! - a PNG round trip is pixel-exact (opaque pattern); JPEG and WebP round trips draw an
+//!   image of the right size, close to the original
+//! - a raw pixels round trip is pixel-exact, and the bytes on the wire are the
+//!   documented format
+//! - Blob receive mode: images and raw pixels drawn from Blobs are exact too
+//! - without `createImageBitmap`, the `<img>` fallback draws exactly and revokes its
+//!   object URL, also when the data is not an image
+//! - decode errors are typed: truncated header, bad magic, size mismatch, empty or
+//!   overflowing dimensions
+//! - bytes that are not an image, a text message, truncated raw pixels or a PNG cut in
+//!   its header give a typed error and leave the destination canvas as it was
+//! - a zero-sized canvas, a canvas with another kind of context and a closed socket
+//!   give typed errors, and free the `toBlob` callback
+//! - dropping an encode or a draw half-way leaks nothing and panics nothing
+//! - 500 round trips leave no closure, listener or object URL behind
+
+mod common;
+
+use common::{echo, next, settle, url, wait};
+use futures::future::{ready, select, Either};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use wasm_websocket::canvas::{
+    decode_pixels, draw_blob, draw_bytes, draw_message, draw_pixels, encode_canvas, live_callbacks,
+    read_pixels, send_canvas_image, send_canvas_pixels, ImageFormat, Pixels, PIXELS_HEADER_LEN,
+};
+use wasm_websocket::{live_listeners, BinaryType, Error, Message, ReadyState, WebSocket};
+use web_sys::HtmlCanvasElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export function install_url_counter() {
+  if (globalThis.__objectUrls !== undefined) return;
+  const live = new Set();
+  globalThis.__objectUrls = { live, created: 0 };
+  const create = URL.createObjectURL;
+  const revoke = URL.revokeObjectURL;
+  URL.createObjectURL = function (object) {
+    const url = create.call(URL, object);
+    live.add(url);
+    globalThis.__objectUrls.created++;
+    return url;
+  };
+  URL.revokeObjectURL = function (url) {
+    live.delete(url);
+    return revoke.call(URL, url);
+  };
+}
+export function live_object_urls() { return globalThis.__objectUrls.live.size; }
+export function object_urls_created() { return globalThis.__objectUrls.created; }
+export function hide_create_image_bitmap() {
+  if (globalThis.__createImageBitmap === undefined) {
+    globalThis.__createImageBitmap = globalThis.createImageBitmap;
+  }
+  globalThis.createImageBitmap = undefined;
+}
+export function restore_create_image_bitmap() {
+  if (globalThis.__createImageBitmap !== undefined) {
+    globalThis.createImageBitmap = globalThis.__createImageBitmap;
+    globalThis.__createImageBitmap = undefined;
+  }
+}
+"#)]
+extern "C" {
+    fn install_url_counter();
+    fn live_object_urls() -> u32;
+    fn object_urls_created() -> u32;
+    fn hide_create_image_bitmap();
+    fn restore_create_image_bitmap();
+}
+
+/// Restores `createImageBitmap` when dropped, so a failing test does not leave it
+/// hidden for the next ones.
+struct WithoutCreateImageBitmap;
+
+impl WithoutCreateImageBitmap {
+    fn new() -> Self {
+        hide_create_image_bitmap();
+        Self
+    }
+}
+
+impl Drop for WithoutCreateImageBitmap {
+    fn drop(&mut self) {
+        restore_create_image_bitmap();
+    }
+}
+
+/// A canvas, not attached to the document.
+fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
+    let canvas = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+        .create_element("canvas")
+        .expect("create a canvas")
+        .dyn_into::<HtmlCanvasElement>()
+        .expect("an HtmlCanvasElement");
+    canvas.set_width(width);
+    canvas.set_height(height);
+    canvas
+}
+
+/// Opaque pixels with smooth red and green ramps and noisy blue, so that an encoder
+/// that rounds or smooths anything would show.
+fn pattern(width: u32, height: u32, seed: u32) -> Pixels {
+    let mut rgba = Vec::with_capacity((width * height * 4) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let noise = (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663) ^ seed)
+                .wrapping_mul(2_654_435_761);
+            rgba.extend_from_slice(&[
+                (x * 255 / width.max(1)) as u8,
+                (y * 255 / height.max(1)) as u8,
+                (noise >> 24) as u8,
+                255,
+            ]);
+        }
+    }
+    Pixels::new(width, height, rgba).expect("a valid pattern")
+}
+
+/// Opaque smooth gradients, the kind of picture lossy formats keep close.
+fn smooth(width: u32, height: u32) -> Pixels {
+    let mut rgba = Vec::with_capacity((width * height * 4) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            rgba.extend_from_slice(&[
+                (x * 255 / width) as u8,
+                (y * 255 / height) as u8,
+                ((x + y) * 255 / (width + height)) as u8,
+                255,
+            ]);
+        }
+    }
+    Pixels::new(width, height, rgba).expect("a valid gradient")
+}
+
+fn painted(pixels: &Pixels) -> HtmlCanvasElement {
+    let canvas = canvas(1, 1);
+    draw_pixels(&canvas, pixels).expect("draw the pattern");
+    canvas
+}
+
+fn snapshot(canvas: &HtmlCanvasElement) -> Pixels {
+    read_pixels(canvas).expect("read the canvas")
+}
+
+fn binary(message: Message) -> Vec<u8> {
+    match message {
+        Message::Binary(bytes) => bytes,
+        other => panic!("expected a binary message, got {other:?}"),
+    }
+}
+
+/// The mean absolute difference of the colour channels.
+fn mean_difference(a: &Pixels, b: &Pixels) -> f64 {
+    let total: u64 = a
+        .rgba()
+        .iter()
+        .zip(b.rgba())
+        .enumerate()
+        .filter(|(i, _)| i % 4 != 3)
+        .map(|(_, (x, y))| u64::from(x.abs_diff(*y)))
+        .sum();
+    total as f64 / (a.rgba().len() / 4 * 3) as f64
+}
+
+#[wasm_bindgen_test]
+async fn a_png_round_trip_is_pixel_exact() {
+    let mut ws = echo().await;
+    let original = pattern(64, 48, 1);
+    let source = painted(&original);
+    let destination = canvas(10, 10);
+
+    let blob = wait(
+        "send PNG",
+        send_canvas_image(&ws, &source, ImageFormat::Png),
+    )
+    .await
+    .expect("send the canvas as PNG");
+    assert_eq!(blob.type_(), "image/png");
+    let bytes = binary(next(&mut ws).await);
+    assert_eq!(bytes.len() as f64, blob.size());
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+
+    let size = wait(
+        "draw PNG",
+        draw_message(&destination, &Message::Binary(bytes)),
+    )
+    .await
+    .expect("draw the PNG");
+    assert_eq!(size, (64, 48));
+    assert_eq!(snapshot(&destination), original);
+}
+
+#[wasm_bindgen_test]
+async fn a_jpeg_round_trip_draws_an_image_of_the_right_size() {
+    let mut ws = echo().await;
+    let original = smooth(100, 80);
+    let source = painted(&original);
+    let destination = canvas(3, 3);
+
+    let format = ImageFormat::Jpeg { quality: 0.9 };
+    let blob = wait("send JPEG", send_canvas_image(&ws, &source, format))
+        .await
+        .expect("send the canvas as JPEG");
+    assert_eq!(blob.type_(), "image/jpeg");
+    let bytes = binary(next(&mut ws).await);
+    assert!(bytes.starts_with(&[0xff, 0xd8, 0xff]), "not a JPEG");
+
+    let size = wait("draw JPEG", draw_bytes(&destination, &bytes))
+        .await
+        .expect("draw the JPEG");
+    assert_eq!(size, (100, 80));
+    assert_eq!((destination.width(), destination.height()), (100, 80));
+    let difference = mean_difference(&snapshot(&destination), &original);
+    assert!(difference < 4.0, "JPEG drifted by {difference} on average");
+}
+
+#[wasm_bindgen_test]
+async fn a_webp_round_trip_draws_an_image_of_the_right_size() {
+    let mut ws = echo().await;
+    let original = smooth(40, 30);
+    let source = painted(&original);
+    let destination = canvas(3, 3);
+
+    let format = ImageFormat::Webp { quality: 1.0 };
+    let blob = wait("send WebP", send_canvas_image(&ws, &source, format))
+        .await
+        .expect("send the canvas as WebP");
+    // A browser that cannot encode WebP sends PNG, as the standard says.
+    assert!(
+        ["image/webp", "image/png"].contains(&blob.type_().as_str()),
+        "unexpected type {}",
+        blob.type_()
+    );
+    let message = next(&mut ws).await;
+    let size = wait("draw WebP", draw_message(&destination, &message))
+        .await
+        .expect("draw the WebP");
+    assert_eq!(size, (40, 30));
+    let difference = mean_difference(&snapshot(&destination), &original);
+    assert!(difference < 4.0, "WebP drifted by {difference} on average");
+}
+
+#[wasm_bindgen_test]
+async fn a_raw_pixels_round_trip_is_pixel_exact() {
+    let mut ws = echo().await;
+    let original = pattern(33, 17, 2);
+    let source = painted(&original);
+    let destination = canvas(5, 5);
+
+    let sent = send_canvas_pixels(&ws, &source).expect("send raw pixels");
+    assert_eq!(sent, PIXELS_HEADER_LEN + 33 * 17 * 4);
+    let bytes = binary(next(&mut ws).await);
+    // The documented format: "RGBA", width and height as u32 LE, then the RGBA bytes.
+    assert_eq!(&bytes[..4], b"RGBA");
+    assert_eq!(&bytes[4..8], &33u32.to_le_bytes());
+    assert_eq!(&bytes[8..12], &17u32.to_le_bytes());
+    assert_eq!(&bytes[12..], original.rgba());
+    assert_eq!(bytes, original.encode());
+    assert_eq!(decode_pixels(&bytes), Ok(original.clone()));
+
+    let size = wait(
+        "draw raw pixels",
+        draw_message(&destination, &Message::Binary(bytes)),
+    )
+    .await
+    .expect("draw raw pixels");
+    assert_eq!(size, (33, 17));
+    assert_eq!(snapshot(&destination), original);
+}
+
+#[wasm_bindgen_test]
+async fn blobs_received_in_blob_mode_draw_exactly() {
+    let mut ws = wait(
+        "connect in Blob mode",
+        WebSocket::builder(url("/echo"))
+            .binary_type(BinaryType::Blob)
+            .connect(),
+    )
+    .await
+    .expect("connect");
+    let original = pattern(21, 13, 3);
+    let source = painted(&original);
+
+    wait(
+        "send PNG",
+        send_canvas_image(&ws, &source, ImageFormat::Png),
+    )
+    .await
+    .expect("send PNG");
+    send_canvas_pixels(&ws, &source).expect("send raw pixels");
+    for kind in ["PNG", "raw pixels"] {
+        let message = next(&mut ws).await;
+        assert!(message.is_blob(), "{kind}: expected a Blob");
+        let destination = canvas(2, 2);
+        let size = wait(kind, draw_message(&destination, &message))
+            .await
+            .unwrap_or_else(|e| panic!("draw {kind}: {e}"));
+        assert_eq!(size, (21, 13), "{kind}");
+        assert_eq!(snapshot(&destination), original, "{kind}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_create_image_bitmap_the_img_fallback_draws_and_revokes_its_url() {
+    install_url_counter();
+    let original = pattern(24, 16, 4);
+    let source = painted(&original);
+    let png = wait("encode", encode_canvas(&source, ImageFormat::Png))
+        .await
+        .expect("encode PNG");
+    let destination = canvas(2, 2);
+    let created = object_urls_created();
+    {
+        let _hidden = WithoutCreateImageBitmap::new();
+        let size = wait("draw via <img>", draw_blob(&destination, &png))
+            .await
+            .expect("draw through the <img> fallback");
+        assert_eq!(size, (24, 16));
+        assert_eq!(
+            object_urls_created(),
+            created + 1,
+            "the fallback was not used"
+        );
+        assert_eq!(live_object_urls(), 0, "the object URL was not revoked");
+
+        let before = snapshot(&destination);
+        let error = wait(
+            "draw garbage via <img>",
+            draw_bytes(&destination, b"GIF89a but not really"),
+        )
+        .await
+        .expect_err("garbage must not draw");
+        assert!(matches!(error, Error::NotAnImage { .. }), "{error:?}");
+        assert_eq!(object_urls_created(), created + 2);
+        assert_eq!(live_object_urls(), 0, "revoked on error too");
+        assert_eq!(snapshot(&destination), before);
+    }
+    assert_eq!(snapshot(&destination), original);
+}
+
+#[wasm_bindgen_test]
+fn decode_errors_are_typed() {
+    let mut valid = Pixels::new(2, 2, vec![7; 16]).expect("2x2").encode();
+    assert_eq!(valid.len(), PIXELS_HEADER_LEN + 16);
+    assert_eq!(
+        decode_pixels(&valid).map(|p| (p.width(), p.height())),
+        Ok((2, 2))
+    );
+
+    for len in [0, 4, 11] {
+        assert_eq!(
+            decode_pixels(&valid[..len]),
+            Err(Error::PixelsTruncated { len, header: 12 }),
+            "{len} bytes"
+        );
+    }
+    assert_eq!(
+        decode_pixels(&valid[..PIXELS_HEADER_LEN + 15]),
+        Err(Error::InvalidPixels {
+            width: 2,
+            height: 2,
+            expected: 16,
+            actual: 15
+        })
+    );
+    valid.push(0);
+    assert_eq!(
+        decode_pixels(&valid),
+        Err(Error::InvalidPixels {
+            width: 2,
+            height: 2,
+            expected: 16,
+            actual: 17
+        })
+    );
+
+    let mut bad_magic = Pixels::new(1, 1, vec![0; 4]).expect("1x1").encode();
+    bad_magic[3] = b'X';
+    assert_eq!(
+        decode_pixels(&bad_magic),
+        Err(Error::BadPixelsMagic { found: *b"RGBX" })
+    );
+
+    let header = |width: u32, height: u32| {
+        let mut bytes = b"RGBA".to_vec();
+        bytes.extend_from_slice(&width.to_le_bytes());
+        bytes.extend_from_slice(&height.to_le_bytes());
+        bytes
+    };
+    assert_eq!(
+        decode_pixels(&header(0, 5)),
+        Err(Error::InvalidDimensions {
+            width: 0,
+            height: 5
+        })
+    );
+    // Dimensions whose byte count overflows are refused before anything is allocated.
+    assert_eq!(
+        decode_pixels(&header(u32::MAX, u32::MAX)),
+        Err(Error::InvalidDimensions {
+            width: u32::MAX,
+            height: u32::MAX
+        })
+    );
+    assert_eq!(
+        Pixels::new(3, 1, vec![0; 11]),
+        Err(Error::InvalidPixels {
+            width: 3,
+            height: 1,
+            expected: 12,
+            actual: 11
+        })
+    );
+    assert_eq!(
+        Error::BadPixelsMagic { found: *b"RGBX" }.to_string(),
+        "raw pixels start with [52, 47, 42, 58], not the magic `RGBA`"
+    );
+    assert_eq!(
+        Error::PixelsTruncated { len: 3, header: 12 }.to_string(),
+        "raw pixels are 3 bytes, shorter than their 12-byte header"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bad_data_gives_a_typed_error_and_leaves_the_canvas_unchanged() {
+    install_url_counter();
+    let original = pattern(30, 20, 5);
+    let destination = painted(&original);
+    let png = {
+        let blob = wait(
+            "encode",
+            encode_canvas(&painted(&pattern(9, 9, 6)), ImageFormat::Png),
+        )
+        .await
+        .expect("encode PNG");
+        wait("read", wasm_websocket::read_blob(&blob))
+            .await
+            .expect("read PNG")
+    };
+    let mut truncated_pixels = Pixels::new(4, 4, vec![1; 64]).expect("4x4").encode();
+    truncated_pixels.truncate(40);
+
+    let cases: Vec<(&str, Message)> = vec![
+        ("not an image", Message::binary(*b"definitely not an image")),
+        ("empty", Message::binary(Vec::new())),
+        // Cut inside its header (browsers draw a PNG cut later as far as it goes).
+        ("a PNG cut short", Message::binary(&png[..30])),
+        ("text", Message::text("hello")),
+        (
+            "truncated raw pixels",
+            Message::Binary(truncated_pixels.clone()),
+        ),
+        (
+            "not an image, as a Blob",
+            Message::Blob(
+                web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
+                    &js_sys::Uint8Array::from(&b"nope"[..]),
+                ))
+                .expect("a Blob"),
+            ),
+        ),
+        (
+            "truncated raw pixels, as a Blob",
+            Message::Blob(
+                web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
+                    &js_sys::Uint8Array::from(&truncated_pixels[..]),
+                ))
+                .expect("a Blob"),
+            ),
+        ),
+    ];
+    for (what, message) in &cases {
+        let error = wait(what, draw_message(&destination, message))
+            .await
+            .expect_err(what);
+        let expected_kind = match *what {
+            "truncated raw pixels" | "truncated raw pixels, as a Blob" => {
+                matches!(
+                    error,
+                    Error::InvalidPixels {
+                        expected: 64,
+                        actual: 28,
+                        ..
+                    }
+                )
+            }
+            _ => matches!(error, Error::NotAnImage { .. }),
+        };
+        assert!(expected_kind, "{what}: {error:?}");
+        assert_eq!(
+            (destination.width(), destination.height()),
+            (30, 20),
+            "{what}: the canvas was resized"
+        );
+        assert_eq!(
+            snapshot(&destination),
+            original,
+            "{what}: the canvas changed"
+        );
+    }
+    assert_eq!(live_object_urls(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_zero_sized_canvas_is_a_typed_error() {
+    let ws = echo().await;
+    let callbacks = live_callbacks();
+    for (width, height) in [(0, 10), (10, 0), (0, 0)] {
+        let empty = canvas(width, height);
+        let error = wait(
+            "send empty PNG",
+            send_canvas_image(&ws, &empty, ImageFormat::Png),
+        )
+        .await
+        .expect_err("an empty canvas cannot be encoded");
+        assert!(
+            matches!(error, Error::CanvasEncodeFailed { width: w, height: h, .. } if (w, h) == (width, height)),
+            "{error:?}"
+        );
+        let error = send_canvas_pixels(&ws, &empty).expect_err("no pixels to send");
+        assert!(
+            matches!(error, Error::CanvasEncodeFailed { .. }),
+            "{error:?}"
+        );
+        assert!(matches!(
+            read_pixels(&empty),
+            Err(Error::CanvasEncodeFailed { .. })
+        ));
+    }
+    assert_eq!(
+        live_callbacks(),
+        callbacks,
+        "a toBlob callback was left behind"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_canvas_with_another_context_has_no_2d_context() {
+    let other = canvas(8, 8);
+    assert!(
+        other
+            .get_context("bitmaprenderer")
+            .expect("getContext")
+            .is_some(),
+        "no bitmaprenderer context"
+    );
+    assert_eq!(read_pixels(&other), Err(Error::NoContext2d));
+    assert_eq!(
+        draw_pixels(&other, &pattern(2, 2, 0)),
+        Err(Error::NoContext2d)
+    );
+    let png = pattern(2, 2, 0).encode();
+    assert_eq!(
+        wait("draw", draw_bytes(&other, &png)).await,
+        Err(Error::NoContext2d)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sending_on_a_closed_socket_is_refused_before_encoding() {
+    let ws = echo().await;
+    ws.close().expect("close");
+    let source = painted(&pattern(4, 4, 7));
+    let callbacks = live_callbacks();
+    let error = wait(
+        "send on closing socket",
+        send_canvas_image(&ws, &source, ImageFormat::Png),
+    )
+    .await
+    .expect_err("not open");
+    assert!(matches!(error, Error::NotOpen { .. }), "{error:?}");
+    assert_eq!(live_callbacks(), callbacks, "the canvas was encoded anyway");
+    assert!(matches!(
+        send_canvas_pixels(&ws, &source),
+        Err(Error::NotOpen { .. })
+    ));
+    wait("closed", ws.closed()).await;
+    assert_eq!(
+        send_canvas_pixels(&ws, &source),
+        Err(Error::NotOpen {
+            state: ReadyState::Closed
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dropping_an_encode_or_a_draw_half_way_leaks_nothing() {
+    install_url_counter();
+    let callbacks = live_callbacks();
+    let source = painted(&pattern(50, 50, 8));
+    // The browser still calls toBlob's callback after the future is gone: it must free
+    // itself then, without panicking.
+    for _ in 0..20 {
+        drop(encode_canvas(&source, ImageFormat::Png));
+    }
+    assert_eq!(live_callbacks(), callbacks + 20);
+    settle(300).await;
+    assert_eq!(
+        live_callbacks(),
+        callbacks,
+        "dropped encodes left callbacks"
+    );
+
+    let png = wait("encode", encode_canvas(&source, ImageFormat::Png))
+        .await
+        .expect("encode");
+    let destination = painted(&pattern(3, 3, 9));
+    let before = snapshot(&destination);
+    {
+        let _hidden = WithoutCreateImageBitmap::new();
+        for _ in 0..20 {
+            // Polled once (an object URL made, decoding started), then dropped.
+            let draw = Box::pin(draw_blob(&destination, &png));
+            match select(draw, ready(())).await {
+                Either::Left((result, _)) => panic!("drew at once: {result:?}"),
+                Either::Right(((), draw)) => drop(draw),
+            }
+        }
+        assert_eq!(live_object_urls(), 0, "a dropped draw kept its object URL");
+    }
+    settle(100).await;
+    assert_eq!(snapshot(&destination), before, "a dropped draw drew");
+}
+
+#[wasm_bindgen_test]
+async fn five_hundred_round_trips_leave_nothing_behind() {
+    install_url_counter();
+    let listeners = live_listeners();
+    let callbacks = live_callbacks();
+    {
+        let mut ws = echo().await;
+        let source = canvas(1, 1);
+        let destination = canvas(1, 1);
+        for i in 0..500u32 {
+            let original = pattern(16 + i % 7, 12 + i % 5, i);
+            draw_pixels(&source, &original).expect("paint the source");
+            let _hidden = (i % 4 == 3).then(WithoutCreateImageBitmap::new);
+            if i % 2 == 0 {
+                wait(
+                    "send PNG",
+                    send_canvas_image(&ws, &source, ImageFormat::Png),
+                )
+                .await
+                .expect("send PNG");
+            } else {
+                send_canvas_pixels(&ws, &source).expect("send raw pixels");
+            }
+            let message = next(&mut ws).await;
+            wait("draw", draw_message(&destination, &message))
+                .await
+                .unwrap_or_else(|e| panic!("round trip {i}: {e}"));
+            assert_eq!(snapshot(&destination), original, "round trip {i}");
+            if i % 50 == 0 {
+                let error = wait("draw garbage", draw_bytes(&destination, b"garbage"))
+                    .await
+                    .expect_err("garbage");
+                assert!(matches!(error, Error::NotAnImage { .. }));
+            }
+        }
+        assert_eq!(live_callbacks(), callbacks, "toBlob callbacks left behind");
+        assert_eq!(live_object_urls(), 0, "object URLs left behind");
+    }
+    settle(50).await;
+    assert_eq!(live_listeners(), listeners, "listeners left behind");
+    assert_eq!(live_callbacks(), callbacks);
+    assert_eq!(live_object_urls(), 0);
+}

@@ -1,0 +1,270 @@
+//! Helpers for the demo's end-to-end test (`tests/demo.rs`): a chromedriver owned by a
+//! guard, Chromium's capabilities, and waits that always end.
+
+use std::future::Future;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+/// Chromium's arguments when the repository has no `webdriver.json`.
+const DEFAULT_ARGS: &[&str] = &[
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+];
+
+/// The browser window: the size the README screenshot is taken at.
+pub const WINDOW: (u32, u32) = (1280, 800);
+
+/// The repository's root (this crate lives in `tests/e2e`).
+#[must_use]
+pub fn repo_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// A chromedriver on a free local port, killed when dropped.
+#[derive(Debug)]
+pub struct ChromeDriver {
+    child: Child,
+    /// Where it listens, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl ChromeDriver {
+    /// Starts `$CHROMEDRIVER` (default `/usr/bin/chromedriver`) and waits until it
+    /// accepts connections.
+    ///
+    /// # Errors
+    /// If it cannot be started, or does not listen within 20 s.
+    pub fn start() -> Result<Self> {
+        let program =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
+        let port = free_port()?;
+        let child = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {program} (set CHROMEDRIVER to its path)"))?;
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("{program} did not listen on port {port} within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(driver)
+    }
+
+    /// Opens a headless Chromium session.
+    ///
+    /// # Errors
+    /// If chromedriver refuses the session (no browser found, bad arguments).
+    pub async fn session(&self) -> Result<Client> {
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(chromium_capabilities()?);
+        within(
+            "open a Chromium session",
+            Duration::from_secs(30),
+            builder.connect(&self.url),
+        )
+        .await?
+        .context("chromedriver refused the session")
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// Headless Chromium with the repository's `webdriver.json` arguments (or the
+/// defaults), a fixed window size, and `$CHROME_BIN` or `/usr/bin/chromium` when
+/// present.
+///
+/// # Errors
+/// If `webdriver.json` exists but cannot be read.
+pub fn chromium_capabilities() -> Result<Capabilities> {
+    let mut args: Vec<String> = match std::fs::read_to_string(repo_root().join("webdriver.json")) {
+        Ok(text) => {
+            let config: Value = serde_json::from_str(&text).context("parsing webdriver.json")?;
+            config["goog:chromeOptions"]["args"]
+                .as_array()
+                .map(|args| {
+                    args.iter()
+                        .filter_map(|a| a.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        Err(_) => DEFAULT_ARGS.iter().map(|&a| a.to_owned()).collect(),
+    };
+    if !args.iter().any(|a| a.starts_with("--headless")) {
+        args.push("--headless=new".to_owned());
+    }
+    args.retain(|a| !a.starts_with("--window-size"));
+    args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
+    args.push("--hide-scrollbars".to_owned());
+
+    let mut options = json!({ "args": args });
+    let binary = std::env::var("CHROME_BIN").ok().or_else(|| {
+        Path::new("/usr/bin/chromium")
+            .exists()
+            .then(|| "/usr/bin/chromium".to_owned())
+    });
+    if let Some(binary) = binary {
+        options["binary"] = json!(binary);
+    }
+    let mut capabilities = Capabilities::new();
+    capabilities.insert("browserName".to_owned(), json!("chrome"));
+    capabilities.insert("goog:chromeOptions".to_owned(), options);
+    // An alert must not be dismissed behind the test's back: the XSS check looks for one.
+    capabilities.insert("unhandledPromptBehavior".to_owned(), json!("ignore"));
+    Ok(capabilities)
+}
+
+/// Awaits `future`, failing after `limit`.
+///
+/// # Errors
+/// When `limit` passes first.
+pub async fn within<F: Future>(what: &str, limit: Duration, future: F) -> Result<F::Output> {
+    tokio::time::timeout(limit, future)
+        .await
+        .map_err(|_| anyhow!("timed out after {limit:?}: {what}"))
+}
+
+/// The text of the element with this id.
+///
+/// # Errors
+/// If there is no such element, or WebDriver hangs for 10 s.
+pub async fn text_of(client: &Client, id: &str) -> Result<String> {
+    let element = within(
+        &format!("find #{id}"),
+        Duration::from_secs(10),
+        client.find(Locator::Id(id)),
+    )
+    .await?
+    .with_context(|| format!("no element #{id}"))?;
+    within(
+        &format!("read #{id}"),
+        Duration::from_secs(10),
+        element.text(),
+    )
+    .await?
+    .with_context(|| format!("reading #{id}"))
+}
+
+/// Polls the text of `#id` until `ready` accepts it, failing after `limit` with the
+/// last text seen.
+///
+/// # Errors
+/// When `limit` passes first, or WebDriver fails.
+pub async fn wait_for_text(
+    client: &Client,
+    id: &str,
+    limit: Duration,
+    ready: impl Fn(&str) -> bool,
+) -> Result<String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let text = text_of(client, id).await?;
+        if ready(&text) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            bail!("#{id} still says {text:?} after {limit:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Makes the page's viewport exactly [`WINDOW`] (the window's frame is outside it, and
+/// its size differs between headless modes).
+///
+/// # Errors
+/// If WebDriver fails or hangs.
+pub async fn size_viewport(client: &Client) -> Result<()> {
+    let limit = Duration::from_secs(10);
+    within(
+        "size the window",
+        limit,
+        client.set_window_size(WINDOW.0, WINDOW.1),
+    )
+    .await??;
+    let frame = run_js(
+        client,
+        "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];",
+    )
+    .await?;
+    let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
+    within(
+        "size the window",
+        limit,
+        client.set_window_size(WINDOW.0 + extra(0), WINDOW.1 + extra(1)),
+    )
+    .await??;
+    Ok(())
+}
+
+/// Runs a script in the page, with a 10 s limit.
+///
+/// # Errors
+/// If the script throws, or WebDriver hangs.
+pub async fn run_js(client: &Client, script: &str) -> Result<Value> {
+    within(
+        "run a script",
+        Duration::from_secs(10),
+        client.execute(script, Vec::new()),
+    )
+    .await?
+    .with_context(|| format!("running script: {script}"))
+}
+
+/// Polls a script until it returns `expected`, failing after `limit` with the last
+/// value seen.
+///
+/// # Errors
+/// When `limit` passes first, or the script throws.
+pub async fn wait_for_js(
+    client: &Client,
+    script: &str,
+    expected: &Value,
+    limit: Duration,
+) -> Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let value = run_js(client, script).await?;
+        if &value == expected {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("after {limit:?} the page still gives {value} instead of {expected}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
