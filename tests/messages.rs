@@ -268,8 +268,12 @@ async fn a_buffered_amount_limit_refuses_sends_once_reached() {
         }
         other => panic!("expected BufferFull, got {other:?}"),
     }
-    assert_eq!(next(&mut ws).await.as_bytes().map(<[u8]>::len), Some(4 << 20));
+    assert_eq!(
+        next(&mut ws).await.as_bytes().map(<[u8]>::len),
+        Some(4 << 20)
+    );
     // Once the buffer has drained, sends are accepted again.
-    ws.send_text("after draining").expect("send after the buffer drained");
+    ws.send_text("after draining")
+        .expect("send after the buffer drained");
     assert_eq!(next(&mut ws).await, Message::text("after draining"));
 }
