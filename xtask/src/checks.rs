@@ -1,0 +1,354 @@
+//! The list of checks `cargo xtask test` runs after setup.
+//!
+//! Each [`Check`] has a name, says whether it needs the echo server, and turns the
+//! shared [`Fixtures`] into a command to run (or a reason to skip). New kinds of tests
+//! (a browser end-to-end run of the demo, a JS package test) are new entries in
+//! [`plan`]; the runner in `test.rs` needs no change.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{anyhow, Result};
+
+use crate::browsers::{Browser, Drivers, DRIVER_VARS};
+use crate::ctx::{Ctx, DEBIAN_BIN};
+use crate::server::EchoServer;
+use crate::toolchain::{self, Route, WASM32};
+
+/// What checks share: the echo server (started on first need) and related URLs.
+#[derive(Debug, Default)]
+pub struct Fixtures {
+    /// The running echo server.
+    pub echo: Option<EchoServer>,
+    /// A `ws://` URL where nothing listens.
+    pub closed_url: String,
+    /// Why the server could not be started, if it could not.
+    pub echo_error: Option<String>,
+}
+
+/// What a check does once its fixtures are ready.
+#[derive(Debug)]
+pub enum Action {
+    /// Run this command; it passes when it exits successfully.
+    Run(Command),
+    /// Do nothing, for this reason.
+    Skip(String),
+}
+
+/// A command that builds the command to run from the fixtures.
+type MakeAction = Box<dyn Fn(&Ctx, &Fixtures) -> Result<Action>>;
+
+/// One entry of the test plan.
+pub struct Check {
+    /// The step title.
+    pub name: String,
+    /// Whether it talks to the echo server.
+    pub needs_echo: bool,
+    /// Builds its command.
+    pub make: MakeAction,
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Check")
+            .field("name", &self.name)
+            .field("needs_echo", &self.needs_echo)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Check {
+    fn new(
+        name: impl Into<String>,
+        needs_echo: bool,
+        make: impl Fn(&Ctx, &Fixtures) -> Result<Action> + 'static,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            needs_echo,
+            make: Box::new(make),
+        }
+    }
+}
+
+/// The checks, in order.
+pub fn plan(
+    route: Route,
+    drivers: &Drivers,
+    browsers: &[Browser],
+    runner_args: &[String],
+) -> Vec<Check> {
+    let mut checks = vec![
+        Check::new("rustfmt", false, |ctx, _| {
+            Ok(Action::Run(cargo(ctx, &["fmt", "--all", "--check"])))
+        }),
+        Check::new("clippy (host)", false, |ctx, _| {
+            Ok(Action::Run(cargo(
+                ctx,
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )))
+        }),
+        Check::new("clippy (wasm32)", false, move |ctx, _| {
+            let args = [
+                "clippy",
+                "-p",
+                "wasm-websocket",
+                "--target",
+                WASM32,
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ];
+            Ok(match route {
+                Route::Rustup => Action::Run(cargo(ctx, &args)),
+                Route::Debian if toolchain::debian_has_clippy() => {
+                    let mut cmd = ctx.wasm(format!("{DEBIAN_BIN}/cargo"));
+                    cmd.args(args);
+                    Action::Run(cmd)
+                }
+                Route::Debian => Action::Skip(
+                    "Debian's Rust (rustc-web) ships no clippy, and rustup's clippy cannot \
+                     use the wasm32 std built for Debian's rustc; the host clippy step \
+                     still lints the library"
+                        .to_owned(),
+                ),
+            })
+        }),
+        Check::new("native tests", false, |ctx, _| {
+            Ok(Action::Run(cargo(
+                ctx,
+                &["test", "-p", "echo-server", "-p", "xtask"],
+            )))
+        }),
+    ];
+    for &browser in browsers {
+        let driver = drivers.get(browser).map(ToOwned::to_owned);
+        let extra = runner_args.to_vec();
+        checks.push(Check::new(
+            format!("wasm tests ({})", browser.name()),
+            true,
+            move |ctx, fixtures| {
+                let driver = driver
+                    .as_deref()
+                    .ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))?;
+                let echo = fixtures
+                    .echo
+                    .as_ref()
+                    .ok_or_else(|| anyhow!("the echo server is not running"))?;
+                let cmd = browser_command(
+                    ctx,
+                    browser,
+                    driver,
+                    &echo.url,
+                    &fixtures.closed_url,
+                    &extra,
+                );
+                Ok(Action::Run(cmd))
+            },
+        ));
+    }
+    if browsers.contains(&Browser::Chrome) {
+        checks.extend(demo_checks(drivers.get(Browser::Chrome).map(ToOwned::to_owned)));
+    }
+    checks
+}
+
+/// Builds the demo page's package into `www/pkg`, then drives the served page in
+/// headless Chromium over WebDriver (the `demo-e2e` crate).
+fn demo_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
+    vec![
+        Check::new("build demo (wasm-pack)", false, |ctx, _| {
+            Ok(Action::Run(crate::demo::build_command(ctx, false)))
+        }),
+        Check::new("demo end-to-end (chrome)", true, move |ctx, fixtures| {
+            let driver = chromedriver
+                .as_deref()
+                .ok_or_else(|| anyhow!("no chromedriver was set up"))?;
+            let echo = fixtures
+                .echo
+                .as_ref()
+                .ok_or_else(|| anyhow!("the echo server is not running"))?;
+            let mut cmd = cargo(ctx, &["test", "-p", "demo-e2e"]);
+            // The screenshot shows the server's port: keep it out of the work tree.
+            cmd.env("DEMO_URL", format!("http://127.0.0.1:{}/", echo.port))
+                .env("DEMO_SCREENSHOT", ctx.target_dir.join("demo.png"))
+                .env("CHROMEDRIVER", driver);
+            Ok(Action::Run(cmd))
+        }),
+    ]
+}
+
+/// `wasm-pack test --headless --<browser> [. -- extra]` with the test environment:
+/// the echo server URL, a URL where nothing listens, the runner timeout, and only the
+/// driver variable of `browser` (the runner picks the browser from the variables).
+pub fn browser_command(
+    ctx: &Ctx,
+    browser: Browser,
+    driver: &Path,
+    echo_url: &str,
+    closed_url: &str,
+    extra: &[String],
+) -> Command {
+    let mut cmd = ctx.wasm("wasm-pack");
+    cmd.args(["test", "--headless", browser.flag()]);
+    if !extra.is_empty() {
+        // wasm-pack takes the first positional argument as the crate path, and hands
+        // the rest to both `cargo build --tests` and `cargo test`: after `--` they
+        // reach only the test binaries (a name filter, `--include-ignored`, ...).
+        cmd.args([".", "--"]).args(extra);
+    }
+    for var in DRIVER_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env(browser.driver_var(), driver)
+        .env("WASM_WEBSOCKET_ECHO", echo_url)
+        .env("WASM_WEBSOCKET_CLOSED_URL", closed_url)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    cmd
+}
+
+/// `cargo <args>` for the host, in the repo root.
+fn cargo(ctx: &Ctx, args: &[&str]) -> Command {
+    let mut cmd = ctx.host("cargo");
+    cmd.args(args);
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browsers::BrowserChoice;
+    use crate::process;
+    use anyhow::bail;
+    use std::path::PathBuf;
+
+    fn extra() -> Vec<String> {
+        vec!["some_filter".to_owned()]
+    }
+
+    fn drivers() -> Drivers {
+        Drivers {
+            chromedriver: Some(PathBuf::from("/usr/bin/chromedriver")),
+            geckodriver: Some(PathBuf::from("/x/geckodriver")),
+        }
+    }
+
+    #[test]
+    fn plan_runs_lints_then_native_then_each_browser() {
+        let checks = plan(
+            Route::Rustup,
+            &drivers(),
+            &BrowserChoice::All.browsers(),
+            &extra(),
+        );
+        assert_eq!(
+            checks.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            [
+                "rustfmt",
+                "clippy (host)",
+                "clippy (wasm32)",
+                "native tests",
+                "wasm tests (chrome)",
+                "wasm tests (firefox)",
+                "build demo (wasm-pack)",
+                "demo end-to-end (chrome)"
+            ]
+        );
+        assert!(checks.iter().filter(|c| c.needs_echo).count() == 3);
+    }
+
+    /// The value `cmd` sets for `var`: `Some(None)` when it removes it.
+    fn env_of<'a>(cmd: &'a Command, var: &str) -> Option<Option<&'a std::ffi::OsStr>> {
+        cmd.get_envs().find(|(k, _)| *k == var).map(|(_, v)| v)
+    }
+
+    #[test]
+    fn browser_run_sets_only_its_own_driver() -> Result<()> {
+        let mut ctx = Ctx::new()?;
+        ctx.route = Some(Route::Rustup);
+        let extra = ["some_filter".to_owned()];
+        let cmd = browser_command(
+            &ctx,
+            Browser::Firefox,
+            Path::new("/x/geckodriver"),
+            "ws://127.0.0.1:47301",
+            "ws://127.0.0.1:47309/",
+            &extra,
+        );
+        let shown = process::display(&cmd);
+        assert!(
+            shown.ends_with("wasm-pack test --headless --firefox . -- some_filter"),
+            "{shown}"
+        );
+        assert_eq!(
+            env_of(&cmd, "GECKODRIVER"),
+            Some(Some("/x/geckodriver".as_ref()))
+        );
+        assert_eq!(env_of(&cmd, "CHROMEDRIVER"), Some(None));
+        assert_eq!(
+            env_of(&cmd, "WASM_WEBSOCKET_ECHO"),
+            Some(Some("ws://127.0.0.1:47301".as_ref()))
+        );
+        assert_eq!(
+            env_of(&cmd, "WASM_WEBSOCKET_CLOSED_URL"),
+            Some(Some("ws://127.0.0.1:47309/".as_ref()))
+        );
+        assert_eq!(
+            env_of(&cmd, "WASM_BINDGEN_TEST_TIMEOUT"),
+            Some(Some("180".as_ref()))
+        );
+        assert_eq!(env_of(&cmd, "CARGO_TARGET_DIR"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn debian_route_builds_wasm_with_debian_cargo_in_its_own_target_dir() -> Result<()> {
+        let mut ctx = Ctx::new()?;
+        ctx.route = Some(Route::Debian);
+        let cmd = browser_command(
+            &ctx,
+            Browser::Chrome,
+            Path::new("/usr/bin/chromedriver"),
+            "ws://127.0.0.1:1",
+            "ws://127.0.0.1:2/",
+            &[],
+        );
+        assert_eq!(env_of(&cmd, "GECKODRIVER"), Some(None));
+        let path = env_of(&cmd, "PATH")
+            .flatten()
+            .ok_or_else(|| anyhow!("PATH not set"))?;
+        assert!(path.to_string_lossy().starts_with("/usr/bin:"), "{path:?}");
+        let target = env_of(&cmd, "CARGO_TARGET_DIR")
+            .flatten()
+            .ok_or_else(|| anyhow!("CARGO_TARGET_DIR not set"))?;
+        assert!(Path::new(target).ends_with("debian"), "{target:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn wasm_clippy_is_skipped_on_debian_without_clippy() -> Result<()> {
+        if toolchain::debian_has_clippy() {
+            return Ok(());
+        }
+        let ctx = Ctx::new()?;
+        let checks = plan(Route::Debian, &drivers(), &[Browser::Chrome], &extra());
+        let clippy = checks
+            .iter()
+            .find(|c| c.name == "clippy (wasm32)")
+            .ok_or_else(|| anyhow!("no wasm32 clippy check"))?;
+        match (clippy.make)(&ctx, &Fixtures::default())? {
+            Action::Skip(reason) => assert!(reason.contains("no clippy")),
+            Action::Run(cmd) => bail!("expected a skip, got {}", process::display(&cmd)),
+        }
+        Ok(())
+    }
+}

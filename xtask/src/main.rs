@@ -1,0 +1,126 @@
+//! `cargo xtask`: the project's automation for wasm-websocket.
+//!
+//! * `cargo xtask setup` installs what building and testing for wasm32 needs: the
+//!   wasm32 target (rustup, or Debian's Rust as a fallback), wasm-bindgen-cli at the
+//!   version in `Cargo.lock`, wasm-pack, Chromium + chromedriver, Firefox ESR +
+//!   geckodriver. It is idempotent and fast when everything is present.
+//! * `cargo xtask test` runs setup, rustfmt, clippy (host and wasm32), the native tests
+//!   and the headless browser tests against the repo's own echo server.
+//! * `cargo xtask demo` builds the library for the web and serves `www/`.
+//!
+//! The steps follow the project's toolchain notes (`TOOLCHAIN.md`): they work on
+//! machines that reach the package registries (crates.io, Debian, npm) and nothing else.
+
+mod apt;
+mod browsers;
+mod checks;
+mod ctx;
+mod demo;
+mod lockfile;
+mod process;
+mod server;
+mod setup;
+mod steps;
+mod summary;
+mod test;
+mod toolchain;
+mod tools;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::browsers::BrowserChoice;
+use crate::toolchain::Choice;
+
+/// Command line of `cargo xtask`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Automation for the wasm-websocket project"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install the wasm32 toolchain, wasm-bindgen-cli, wasm-pack, browsers and drivers.
+    Setup(SetupArgs),
+    /// Run setup, lints, native tests and the headless browser tests.
+    Test(TestArgs),
+    /// Build the library for the web and serve `www/` with the echo server.
+    Demo(DemoArgs),
+}
+
+/// How to get a Rust compiler that targets wasm32.
+#[derive(Debug, Args)]
+struct ToolchainArgs {
+    /// `auto` uses rustup's wasm32 target when it has or can add it, else Debian's Rust;
+    /// `rustup` fails instead of falling back; `debian` forces the fallback.
+    #[arg(
+        long,
+        value_enum,
+        env = "WASM_WEBSOCKET_TOOLCHAIN",
+        default_value_t = Choice::Auto
+    )]
+    toolchain: Choice,
+}
+
+/// Arguments of `cargo xtask setup`.
+#[derive(Debug, Args)]
+struct SetupArgs {
+    #[command(flatten)]
+    toolchain: ToolchainArgs,
+    /// Which browsers (and their drivers) to install.
+    #[arg(long, value_enum, default_value_t = BrowserChoice::All)]
+    browser: BrowserChoice,
+}
+
+/// Arguments of `cargo xtask test`.
+#[derive(Debug, Args)]
+struct TestArgs {
+    #[command(flatten)]
+    toolchain: ToolchainArgs,
+    /// Which browsers to run the wasm tests in.
+    #[arg(long, value_enum, default_value_t = BrowserChoice::All)]
+    browser: BrowserChoice,
+    /// Extra arguments for the wasm test binaries (after `--`), e.g. a test name filter.
+    #[arg(last = true)]
+    runner_args: Vec<String>,
+}
+
+/// Arguments of `cargo xtask demo`.
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    toolchain: ToolchainArgs,
+    /// Port to serve the demo on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Build the wasm in release mode instead of dev mode.
+    #[arg(long)]
+    release: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Setup(args) => setup::command(args.toolchain.toolchain, args.browser),
+        Command::Test(args) => test::command(&test::Options {
+            toolchain: args.toolchain.toolchain,
+            browser: args.browser,
+            runner_args: args.runner_args,
+        }),
+        Command::Demo(args) => demo::command(args.toolchain.toolchain, args.port, args.release),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `cargo xtask test`: setup, then the checks of [`checks::plan`] (lints, native tests,
+//! browser tests against a local echo server started on first need), then a timing
+//! table and, as the very last line, `summary: N passed, M failed`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::browsers::BrowserChoice;
+use crate::checks::{self, Action, Check, Fixtures};
+use crate::ctx::Ctx;
+use crate::server::{self, EchoServer};
+use crate::steps::{Done, Steps};
+use crate::summary::{self, Counts};
+use crate::toolchain::Choice;
+use crate::{process, setup};
+
+/// Port tried first for the echo server: a stable port keeps the URL compiled into
+/// the wasm tests (via `option_env!`) the same, so warm runs do not recompile them.
+const ECHO_PORT: u16 = 47301;
+/// Port tried first for "a port nothing listens on", stable for the same reason.
+const CLOSED_PORT: u16 = 47309;
+
+/// Options of `cargo xtask test`.
+#[derive(Debug)]
+pub struct Options {
+    /// Which wasm32 route setup may take.
+    pub toolchain: Choice,
+    /// Which browsers to test in.
+    pub browser: BrowserChoice,
+    /// Extra arguments for the browser test runs.
+    pub runner_args: Vec<String>,
+}
+
+/// Builds and starts the echo server: on [`ECHO_PORT`] when it is free, else on a
+/// port the OS picks.
+pub fn start_echo(ctx: &Ctx, steps: &mut Steps, extra: &[&str]) -> Result<EchoServer> {
+    steps.run("build echo-server", || {
+        let mut cmd = ctx.host("cargo");
+        cmd.args(["build", "-p", "echo-server"]);
+        process::run(&mut cmd)?;
+        Ok(Done::new(()))
+    })?;
+    steps.run("start echo-server", || {
+        let bin = ctx.host_bin("echo-server");
+        let with_port = |port: u16| -> Vec<String> {
+            extra
+                .iter()
+                .map(|s| (*s).to_owned())
+                .chain(["--port".to_owned(), port.to_string()])
+                .collect()
+        };
+        let server = match EchoServer::start(&bin, &ctx.root, &with_port(ECHO_PORT)) {
+            Ok(server) => server,
+            Err(err) => {
+                println!("    port {ECHO_PORT} did not work ({err:#}); trying --port 0");
+                EchoServer::start(&bin, &ctx.root, &with_port(0))?
+            }
+        };
+        let note = format!("{} (pid {})", server.url, server.pid());
+        Ok(Done::note(server, note))
+    })
+}
+
+/// Runs the checks; returns the summed test counts.
+fn run_checks(ctx: &Ctx, steps: &mut Steps, checks: &[Check]) -> Counts {
+    let mut fixtures = Fixtures::default();
+    let mut total = Counts::default();
+    for check in checks {
+        if check.needs_echo && fixtures.echo.is_none() && fixtures.echo_error.is_none() {
+            // `--www www` also serves the demo page for its end-to-end test.
+            match start_echo(ctx, steps, &["--www", "www"]).and_then(|echo| {
+                let port = server::closed_port(CLOSED_PORT)?;
+                Ok((echo, format!("ws://127.0.0.1:{port}/")))
+            }) {
+                Ok((echo, closed_url)) => {
+                    fixtures.echo = Some(echo);
+                    fixtures.closed_url = closed_url;
+                }
+                // The failed step already printed the details.
+                Err(err) => fixtures.echo_error = Some(format!("{err}")),
+            }
+        }
+        if check.needs_echo {
+            if let Some(why) = &fixtures.echo_error {
+                steps.not_run(&check.name, &format!("no echo server: {why}"));
+                continue;
+            }
+        }
+        let mut counts = None;
+        let _ = steps.run(&check.name, || match (check.make)(ctx, &fixtures)? {
+            Action::Skip(reason) => Ok(Done::skipped((), reason)),
+            Action::Run(mut cmd) => {
+                let shown = process::display(&cmd);
+                let captured = process::tee(&mut cmd)?;
+                counts = summary::parse(&captured.text);
+                process::check(&shown, captured.status)?;
+                Ok(Done::new(()))
+            }
+        });
+        if let Some(c) = counts {
+            total += c;
+            steps.set_detail(c.to_string());
+        }
+    }
+    total
+}
+
+/// `cargo xtask test`.
+pub fn command(options: &Options) -> Result<ExitCode> {
+    let mut ctx = Ctx::new()?;
+    let mut steps = Steps::default();
+    let browsers = options.browser.browsers();
+    let total = match setup::run(&mut ctx, &mut steps, options.toolchain, &browsers) {
+        Ok(drivers) => {
+            let checks = checks::plan(ctx.route(), &drivers, &browsers, &options.runner_args);
+            run_checks(&ctx, &mut steps, &checks)
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            Counts::default()
+        }
+    };
+    println!();
+    print!("{}", steps.table());
+    println!("summary: {total}");
+    if steps.any_failed() || total.failed > 0 {
+        Ok(ExitCode::FAILURE)
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
