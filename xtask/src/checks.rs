@@ -12,6 +12,7 @@ use anyhow::{anyhow, Result};
 
 use crate::browsers::{Browser, Drivers, DRIVER_VARS};
 use crate::ctx::{Ctx, DEBIAN_BIN};
+use crate::js_api;
 use crate::server::EchoServer;
 use crate::toolchain::{self, Route, WASM32};
 
@@ -157,9 +158,48 @@ pub fn plan(
         ));
     }
     if browsers.contains(&Browser::Chrome) {
-        checks.extend(demo_checks(drivers.get(Browser::Chrome).map(ToOwned::to_owned)));
+        checks.extend(demo_checks(
+            drivers.get(Browser::Chrome).map(ToOwned::to_owned),
+        ));
     }
+    checks.extend(js_api_checks(
+        route,
+        drivers.get(Browser::Chrome).map(ToOwned::to_owned),
+    ));
     checks
+}
+
+/// The JavaScript API: `cargo xtask pack`, the test page in headless Chromium (see
+/// `tests/js/run.mjs`), and `tsc --strict` on the TypeScript example against the
+/// generated `.d.ts`.
+fn js_api_checks(route: Route, chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
+    vec![
+        Check::new("js package (cargo xtask pack)", false, move |ctx, _| {
+            Ok(Action::Run(js_api::pack_command(ctx, route)?))
+        }),
+        // The page needs the echo server's binary (built with the shared server), not
+        // the server: it starts its own, which serves the page and the package too.
+        Check::new("js api tests (chrome)", true, move |ctx, _| {
+            Ok(match chromedriver.as_deref() {
+                Some(driver) => Action::Run(js_api::page_command(
+                    ctx,
+                    &ctx.host_bin("echo-server"),
+                    driver,
+                )),
+                None => Action::Skip("Chromium was not set up (--browser firefox)".to_owned()),
+            })
+        }),
+        Check::new("npm ci (examples/ts)", false, |ctx, _| {
+            let dir = ctx.root.join(js_api::TS_EXAMPLE);
+            Ok(match js_api::npm_ci_command(ctx, &dir) {
+                Some(cmd) => Action::Run(cmd),
+                None => Action::Skip("node_modules already matches package-lock.json".to_owned()),
+            })
+        }),
+        Check::new("tsc --strict (examples/ts)", false, |ctx, _| {
+            Ok(Action::Run(js_api::tsc_command(ctx)))
+        }),
+    ]
 }
 
 /// Builds the demo page's package into `www/pkg`, then drives the served page in
@@ -260,10 +300,14 @@ mod tests {
                 "wasm tests (chrome)",
                 "wasm tests (firefox)",
                 "build demo (wasm-pack)",
-                "demo end-to-end (chrome)"
+                "demo end-to-end (chrome)",
+                "js package (cargo xtask pack)",
+                "js api tests (chrome)",
+                "npm ci (examples/ts)",
+                "tsc --strict (examples/ts)"
             ]
         );
-        assert!(checks.iter().filter(|c| c.needs_echo).count() == 3);
+        assert!(checks.iter().filter(|c| c.needs_echo).count() == 4);
     }
 
     /// The value `cmd` sets for `var`: `Some(None)` when it removes it.

@@ -4,9 +4,12 @@
 //!   wasm32 target (rustup, or Debian's Rust as a fallback), wasm-bindgen-cli at the
 //!   version in `Cargo.lock`, wasm-pack, Chromium + chromedriver, Firefox ESR +
 //!   geckodriver. It is idempotent and fast when everything is present.
-//! * `cargo xtask test` runs setup, rustfmt, clippy (host and wasm32), the native tests
-//!   and the headless browser tests against the repo's own echo server.
+//! * `cargo xtask test` runs setup, rustfmt, clippy (host and wasm32), the native tests,
+//!   the headless browser tests against the repo's own echo server, and the JS API's
+//!   tests (its package, its test page in Chromium, `tsc` on the TypeScript example).
 //! * `cargo xtask demo` builds the library for the web and serves `www/`.
+//! * `cargo xtask pack` builds the npm packages of the JavaScript API (`target/pkg/web`
+//!   and `target/pkg/bundler`).
 //!
 //! The steps follow the project's toolchain notes (`TOOLCHAIN.md`): they work on
 //! machines that reach the package registries (crates.io, Debian, npm) and nothing else.
@@ -16,7 +19,9 @@ mod browsers;
 mod checks;
 mod ctx;
 mod demo;
+mod js_api;
 mod lockfile;
+mod pack;
 mod process;
 mod server;
 mod setup;
@@ -53,6 +58,8 @@ enum Command {
     Test(TestArgs),
     /// Build the library for the web and serve `www/` with the echo server.
     Demo(DemoArgs),
+    /// Build the npm packages of the JavaScript API (`--target web` and `bundler`).
+    Pack(PackArgs),
 }
 
 /// How to get a Rust compiler that targets wasm32.
@@ -105,6 +112,17 @@ struct DemoArgs {
     release: bool,
 }
 
+/// Arguments of `cargo xtask pack`.
+#[derive(Debug, Args)]
+struct PackArgs {
+    #[command(flatten)]
+    toolchain: ToolchainArgs,
+    /// Where to put the packages, one folder per target [default: target/pkg under the
+    /// repository root].
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<std::path::PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -115,6 +133,7 @@ fn main() -> ExitCode {
             runner_args: args.runner_args,
         }),
         Command::Demo(args) => demo::command(args.toolchain.toolchain, args.port, args.release),
+        Command::Pack(args) => pack::command(args.toolchain.toolchain, args.out_dir),
     };
     match result {
         Ok(code) => code,

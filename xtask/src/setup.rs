@@ -8,7 +8,7 @@ use crate::browsers::{self, Browser, BrowserChoice, Drivers};
 use crate::ctx::Ctx;
 use crate::steps::Steps;
 use crate::toolchain::{self, Choice, Route};
-use crate::tools;
+use crate::{js_api, tools};
 
 /// Runs the setup steps for `browsers`, recording the route in `ctx`.
 ///
@@ -31,6 +31,10 @@ pub fn run(
     }
     steps.run("wasm-bindgen-cli", || tools::ensure_wasm_bindgen(ctx))?;
     steps.run("wasm-pack", || tools::ensure_wasm_pack(ctx))?;
+    if !browsers.is_empty() {
+        // The JS API tests (a page in the browser, tsc) run on Node.js.
+        steps.run("node + npm", || js_api::ensure_node(ctx))?;
+    }
     let mut drivers = Drivers::default();
     for browser in browsers {
         match browser {

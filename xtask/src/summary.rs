@@ -1,7 +1,8 @@
 //! Counting test results in the output of test runners.
 //!
 //! `cargo test` (libtest) and `wasm-bindgen-test-runner` both end a test binary with
-//! `test result: ok. 12 passed; 0 failed; 0 ignored; ...`.
+//! `test result: ok. 12 passed; 0 failed; 0 ignored; ...`; the JS API test driver
+//! (`tests/js/run.mjs`) ends with `js-api: 33 passed, 0 failed`.
 
 use std::fmt;
 use std::ops::AddAssign;
@@ -28,7 +29,8 @@ impl fmt::Display for Counts {
     }
 }
 
-/// Sums every `test result:` line in `output`, returning `None` when there is none.
+/// Sums every `test result:` and `js-api:` line in `output`, returning `None` when
+/// there is none.
 pub fn parse(output: &str) -> Option<Counts> {
     let mut total: Option<Counts> = None;
     for line in output.lines() {
@@ -39,12 +41,16 @@ pub fn parse(output: &str) -> Option<Counts> {
     total
 }
 
-/// Parses one `test result: ok. 12 passed; 0 failed; ...` line.
+/// Parses one `test result: ok. 12 passed; 0 failed; ...` or
+/// `js-api: 12 passed, 0 failed` line.
 fn parse_line(line: &str) -> Option<Counts> {
-    let (_, rest) = line.split_once("test result:")?;
+    let rest = match line.split_once("test result:") {
+        Some((_, rest)) => rest,
+        None => line.strip_prefix("js-api:")?,
+    };
     let mut counts = Counts::default();
     let mut seen = false;
-    for part in rest.split([';', '.']) {
+    for part in rest.split([';', '.', ',']) {
         let mut words = part.split_whitespace();
         let (Some(number), Some(label)) = (words.next(), words.next()) else {
             continue;
@@ -129,6 +135,19 @@ test result: ok. 5 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; fini
                 failed: 0
             })
         );
+    }
+
+    #[test]
+    fn parses_the_js_api_line() {
+        let out = "ok   connect (20 ms)\nFAIL close (3 ms): boom\njs-api: 32 passed, 1 failed\n";
+        assert_eq!(
+            parse(out),
+            Some(Counts {
+                passed: 32,
+                failed: 1
+            })
+        );
+        assert_eq!(parse("FAIL js-api: 3 passed"), None);
     }
 
     #[test]

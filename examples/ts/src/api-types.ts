@@ -1,0 +1,82 @@
+// Compile-time checks that the package's declarations are exact: each line fails to
+// compile if a type drifts, widens, or becomes `any` (which plain assignments, as in
+// main.ts, would accept). Nothing here runs.
+
+import init, {
+  initSync,
+  liveListeners,
+  WasmSocket,
+  type CloseInfo,
+  type ConnectOptions,
+  type ImageSize,
+  type ImageType,
+  type InitOutput,
+  type WsError,
+  type WsErrorName,
+  type WsMessage,
+} from "wasm-websocket";
+
+/** `true` only when `A` and `B` are the same type (`any` equals nothing else). */
+type Equals<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/** Compiles only for `true`. */
+function expect<T extends true>(): T | void {}
+
+// The value types.
+expect<Equals<WsMessage, string | Uint8Array | Blob>>();
+expect<Equals<ImageType, "image/png" | "image/jpeg" | "image/webp">>();
+expect<Equals<ImageSize, { width: number; height: number }>>();
+expect<Equals<CloseInfo, { code: number; reason: string; wasClean: boolean }>>();
+expect<Equals<ConnectOptions["protocols"], string[] | undefined>>();
+expect<Equals<ConnectOptions["binaryType"], "arraybuffer" | "blob" | undefined>>();
+expect<Equals<ConnectOptions["connectTimeoutMs"], number | null | undefined>>();
+expect<Equals<WsError["closeInfo"], CloseInfo | undefined>>();
+expect<Equals<Extract<WsErrorName, "InvalidUrl" | "ConnectionFailed" | "NotOpen" | "Timeout">, "InvalidUrl" | "ConnectionFailed" | "NotOpen" | "Timeout">>();
+expect<Equals<Extract<WsErrorName, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">>();
+
+// Opening.
+expect<Equals<Parameters<typeof WasmSocket.connect>, [url: string, options?: ConnectOptions]>>();
+expect<Equals<ReturnType<typeof WasmSocket.connect>, Promise<WasmSocket>>>();
+
+// Sending.
+type Method<K extends keyof WasmSocket> = WasmSocket[K];
+expect<Equals<Method<"sendText">, (text: string) => void>>();
+expect<Equals<Method<"sendBytes">, (bytes: Uint8Array) => void>>();
+expect<Equals<Method<"sendArrayBuffer">, (buffer: ArrayBuffer) => void>>();
+expect<Equals<Method<"sendBlob">, (blob: Blob) => void>>();
+
+// Receiving.
+expect<Equals<Method<"nextMessage">, () => Promise<WsMessage | null>>>();
+expect<Equals<Method<"onMessage">, (callback: (message: WsMessage) => void) => void>>();
+expect<Equals<Method<"onClose">, (callback: (info: CloseInfo) => void) => void>>();
+expect<Equals<Method<"onError">, (callback: () => void) => void>>();
+
+// Closing and state.
+expect<Equals<Method<"close">, (code?: number | null, reason?: string | null) => void>>();
+expect<Equals<Method<"closed">, Promise<CloseInfo>>>();
+expect<Equals<Method<"readyState">, 0 | 1 | 2 | 3>>();
+expect<Equals<Method<"bufferedAmount">, number>>();
+expect<Equals<Method<"protocol">, string>>();
+expect<Equals<Method<"extensions">, string>>();
+expect<Equals<Method<"url">, string>>();
+expect<Equals<Method<"free">, () => void>>();
+
+// Canvases.
+expect<Equals<Method<"sendCanvas">, (canvas: HTMLCanvasElement, type?: ImageType, quality?: number) => Promise<Blob>>>();
+expect<Equals<Method<"sendCanvasPixels">, (canvas: HTMLCanvasElement) => number>>();
+expect<Equals<Method<"drawMessage">, (message: WsMessage | ArrayBuffer, canvas: HTMLCanvasElement) => Promise<ImageSize>>>();
+
+// Module functions.
+expect<Equals<typeof liveListeners, () => number>>();
+expect<Equals<Awaited<ReturnType<typeof init>>, InitOutput>>();
+expect<Equals<ReturnType<typeof initSync>, InitOutput>>();
+
+// The getters are read-only.
+declare const ws: WasmSocket;
+// @ts-expect-error readyState is read-only
+ws.readyState = 1;
+// @ts-expect-error closed is read-only
+ws.closed = Promise.resolve({ code: 1000, reason: "", wasClean: true });
+// @ts-expect-error the constructor is private: sockets come from connect()
+new WasmSocket();

@@ -1,0 +1,133 @@
+//! `sendCanvas`, `sendCanvasPixels` and `drawMessage`: the [`canvas`](crate::canvas)
+//! module for JavaScript (cargo features `js` and `canvas`).
+
+use js_sys::{ArrayBuffer, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::HtmlCanvasElement;
+
+use super::convert::describe;
+use super::error::{to_js, type_error};
+use super::socket::checked;
+use super::WasmSocket;
+use crate::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
+use crate::Message;
+
+#[wasm_bindgen]
+impl WasmSocket {
+    /// Encodes the canvas as an image with `toBlob` and sends it as one binary
+    /// message; resolves with the `Blob` that was sent (its `type` says which format
+    /// the browser made: one that cannot encode the requested type makes PNG).
+    ///
+    /// `type` is `"image/png"` (the default, lossless), `"image/jpeg"` or
+    /// `"image/webp"`; `quality` (0 to 1) applies to the latter two. The canvas is read
+    /// at the call; messages sent while it is being encoded go out before it.
+    ///
+    /// Rejects with `NotOpen` unless the socket is open (at the call and once the
+    /// image is encoded), `CanvasEncodeFailed` for a canvas with no pixels or one
+    /// tainted by cross-origin images, `TypeError` for bad arguments.
+    #[wasm_bindgen(js_name = sendCanvas, unchecked_return_type = "Promise<Blob>")]
+    pub fn send_canvas(
+        &self,
+        canvas: &HtmlCanvasElement,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImageType")] r#type: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] quality: Option<f64>,
+    ) -> Promise {
+        let quality = quality.unwrap_or(f64::NAN);
+        let format = match r#type.as_deref() {
+            None | Some("image/png") => ImageFormat::Png,
+            Some("image/jpeg") => ImageFormat::Jpeg { quality },
+            Some("image/webp") => ImageFormat::Webp { quality },
+            Some(other) => {
+                return Promise::reject(&type_error(&format!(
+                    "sendCanvas: type must be \"image/png\", \"image/jpeg\" or \"image/webp\", \
+                     got {other:?}"
+                )))
+            }
+        };
+        let canvas = match checked(canvas, "sendCanvas", "an HTMLCanvasElement") {
+            Ok(canvas) => canvas,
+            Err(error) => return Promise::reject(&error),
+        };
+        let sending = send_canvas_image(&self.sender, canvas, format);
+        future_to_promise(async move {
+            let blob = sending.await.map_err(|error| to_js(&error))?;
+            Ok(blob.into())
+        })
+    }
+
+    /// Sends the canvas's pixels, uncompressed, as one binary message: the magic
+    /// bytes `RGBA`, the width and the height (each a little-endian 32-bit integer),
+    /// then `width * height * 4` bytes of RGBA, row by row from the top left (the
+    /// layout of `ImageData`). Lossless for every pixel. Returns the number of bytes
+    /// sent.
+    ///
+    /// Throws `NotOpen` unless the socket is open, `CanvasEncodeFailed` for a canvas
+    /// with no pixels or a tainted one, `NoContext2d` for a canvas that has a context
+    /// of another kind (such as `webgl`), `TypeError` for another value.
+    #[wasm_bindgen(js_name = sendCanvasPixels)]
+    pub fn send_canvas_pixels(&self, canvas: &HtmlCanvasElement) -> Result<usize, JsValue> {
+        let canvas = checked(canvas, "sendCanvasPixels", "an HTMLCanvasElement")?;
+        send_canvas_pixels(&self.sender, canvas).map_err(|error| to_js(&error))
+    }
+
+    /// Draws a received message into the canvas: an encoded image (PNG, JPEG,
+    /// WebP...) or raw pixels from `sendCanvasPixels`, as a `Uint8Array`, an
+    /// `ArrayBuffer` or a `Blob`. The image is decoded in full first; then the canvas
+    /// is resized to it, cleared, and the image drawn. Resolves with the size drawn.
+    ///
+    /// Rejects with `NotAnImage` for a text message or data that is not an image (the
+    /// canvas is then left as it was), `PixelsTruncated`, `BadPixelsMagic` or
+    /// `InvalidPixels` for malformed raw pixels, `NoContext2d`, or `TypeError` for
+    /// bad arguments.
+    #[wasm_bindgen(js_name = drawMessage, unchecked_return_type = "Promise<ImageSize>")]
+    pub fn draw_message(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "WsMessage | ArrayBuffer")] message: JsValue,
+        canvas: &HtmlCanvasElement,
+    ) -> Promise {
+        let message = match message_from_js(message, "drawMessage") {
+            Ok(message) => message,
+            Err(error) => return Promise::reject(&error),
+        };
+        let canvas = match checked(canvas, "drawMessage", "an HTMLCanvasElement") {
+            Ok(canvas) => canvas.clone(),
+            Err(error) => return Promise::reject(&error),
+        };
+        future_to_promise(async move {
+            let (width, height) = draw_message(&canvas, &message)
+                .await
+                .map_err(|error| to_js(&error))?;
+            let size = Object::new();
+            // Setting properties on a fresh plain object cannot fail.
+            let _ = Reflect::set(&size, &"width".into(), &width.into());
+            let _ = Reflect::set(&size, &"height".into(), &height.into());
+            Ok(size.into())
+        })
+    }
+}
+
+/// A message JavaScript hands in: a `string`, a `Uint8Array` (the bytes it covers), an
+/// `ArrayBuffer` or a `Blob`.
+///
+/// # Errors
+/// A `TypeError` for any other value.
+fn message_from_js(value: JsValue, what: &str) -> Result<Message, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(Message::Text(text));
+    }
+    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
+        return Ok(Message::Binary(Uint8Array::new(buffer).to_vec()));
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(Message::Binary(bytes.to_vec()));
+    }
+    match value.dyn_into::<web_sys::Blob>() {
+        Ok(blob) => Ok(Message::Blob(blob)),
+        Err(value) => Err(type_error(&format!(
+            "{what}: expected a string, Uint8Array, ArrayBuffer or Blob, got {}",
+            describe(&value)
+        ))),
+    }
+}

@@ -1,0 +1,41 @@
+//! Conversions of this crate's values into the JavaScript ones the API hands out:
+//! messages (`string | Uint8Array | Blob`) and close events
+//! (`{ code, reason, wasClean }`).
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::{CloseEvent, Message};
+
+/// A message as JavaScript receives it: a `string`, a `Uint8Array` (a copy of the
+/// bytes, owned by JavaScript) or the `Blob` itself.
+pub(crate) fn message_to_js(message: Message) -> JsValue {
+    match message {
+        Message::Text(text) => JsValue::from(text),
+        Message::Binary(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+        Message::Blob(blob) => blob.into(),
+    }
+}
+
+/// A close event as the plain object `{ code, reason, wasClean }`.
+pub(crate) fn close_info(event: &CloseEvent) -> JsValue {
+    let info = Object::new();
+    // Setting properties on a fresh plain object cannot fail.
+    let _ = Reflect::set(&info, &"code".into(), &event.code.into());
+    let _ = Reflect::set(&info, &"reason".into(), &event.reason.as_str().into());
+    let _ = Reflect::set(&info, &"wasClean".into(), &event.was_clean.into());
+    info.into()
+}
+
+/// A short description of a value for error messages: its constructor's name, or its
+/// `typeof`.
+pub(crate) fn describe(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".to_owned();
+    }
+    value
+        .dyn_ref::<Object>()
+        .map(|object| String::from(object.constructor().name()))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| value.js_typeof().as_string().unwrap_or_default())
+}

@@ -1,0 +1,97 @@
+//! `ConnectOptions`, read from a plain JavaScript object into a
+//! [`WebSocketBuilder`].
+
+use core::time::Duration;
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::convert::describe;
+use super::error::{range_error, type_error};
+use crate::{BinaryType, WebSocketBuilder};
+
+/// Applies `options` (`undefined`, `null` or a `ConnectOptions` object) to `builder`.
+///
+/// # Errors
+/// A `TypeError` when `options` is not an object or a field has the wrong type; a
+/// `RangeError` for a negative or non-finite `connectTimeoutMs`. Subprotocols are
+/// checked later, by [`WebSocketBuilder::connect`] (`InvalidProtocol`).
+pub(crate) fn apply(
+    mut builder: WebSocketBuilder,
+    options: &JsValue,
+) -> Result<WebSocketBuilder, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(builder);
+    }
+    if !options.is_object() {
+        return Err(type_error(&format!(
+            "connect: options must be an object, got {}",
+            describe(options)
+        )));
+    }
+    let field = |key: &str| Reflect::get(options, &key.into());
+
+    let protocols = field("protocols")?;
+    if !protocols.is_undefined() {
+        builder = builder.protocols(protocols_of(&protocols)?);
+    }
+
+    let binary_type = field("binaryType")?;
+    if !binary_type.is_undefined() {
+        builder = builder.binary_type(match binary_type.as_string().as_deref() {
+            Some("arraybuffer") => BinaryType::ArrayBuffer,
+            Some("blob") => BinaryType::Blob,
+            _ => {
+                return Err(type_error(&format!(
+                    "connect: binaryType must be \"arraybuffer\" or \"blob\", got {}",
+                    shown(&binary_type)
+                )))
+            }
+        });
+    }
+
+    let timeout = field("connectTimeoutMs")?;
+    if timeout.is_null() {
+        builder = builder.connect_timeout(None);
+    } else if !timeout.is_undefined() {
+        let Some(ms) = timeout.as_f64() else {
+            return Err(type_error(&format!(
+                "connect: connectTimeoutMs must be a number or null, got {}",
+                describe(&timeout)
+            )));
+        };
+        let after = Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| {
+            range_error(&format!(
+                "connect: connectTimeoutMs must be a finite number >= 0, got {ms}"
+            ))
+        })?;
+        builder = builder.connect_timeout(Some(after));
+    }
+    Ok(builder)
+}
+
+/// The subprotocols of a `protocols` field: an array of strings.
+fn protocols_of(value: &JsValue) -> Result<Vec<String>, JsValue> {
+    let not_strings = || {
+        type_error(&format!(
+            "connect: protocols must be an array of strings, got {}",
+            shown(value)
+        ))
+    };
+    if !Array::is_array(value) {
+        return Err(not_strings());
+    }
+    value
+        .unchecked_ref::<Array>()
+        .iter()
+        .map(|protocol| protocol.as_string().ok_or_else(not_strings))
+        .collect()
+}
+
+/// A value for an error message: strings quoted, other values described.
+fn shown(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(text) => format!("{text:?}"),
+        None => describe(value),
+    }
+}

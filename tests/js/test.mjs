@@ -1,0 +1,700 @@
+// Tests of the JavaScript API, run in the page as an app would use the package.
+//
+// Covered:
+// - connect: options (protocols, binaryType, connectTimeoutMs), URL forms (http:,
+//   relative), every getter;
+// - the error names and messages: InvalidUrl, InvalidProtocol, ConnectionFailed (with
+//   closeInfo), Timeout, NotOpen, InvalidCloseCode, CloseReasonTooLong, AbnormalClose,
+//   TypeError/RangeError for bad arguments; every failure an Error, never a string;
+// - every send (sendText, sendBytes, sendArrayBuffer, sendBlob) round-tripped through
+//   /echo, in arraybuffer and blob mode;
+// - message order: 1,000 mixed messages through overlapping nextMessage() calls and
+//   through onMessage;
+// - nextMessage() after a clean close (null) and an abrupt one (AbnormalClose, then
+//   null); the queue handing over to onMessage;
+// - close(code?, reason?), closed, onClose, onError, server-initiated closes;
+// - free(): listeners removed, callbacks silenced, pending promises settled;
+// - callback exceptions reported without breaking delivery;
+// - sendCanvas, sendCanvasPixels and drawMessage, with their errors.
+//
+// Every await is bounded (wait()), and every test as a whole, so a hung socket fails
+// one test and not the run. Results go to window.__jsApiResults as they come, and
+// window.__jsApiDone is set at the end (tests/js/run.mjs polls both).
+
+import init, { WasmSocket, liveListeners } from "wasm-websocket";
+
+const params = new URLSearchParams(location.search);
+const ECHO = `ws://${location.host}`;
+const CLOSED_URL = params.get("closed") || "ws://127.0.0.1:9/";
+const FILTER = params.get("filter") || "";
+/** The limit for one await. */
+const STEP_MS = 5_000;
+/** The limit for one test. */
+const TEST_MS = 30_000;
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+// ---------------------------------------------------------------- helpers
+
+/** Awaits `promise`, failing after `ms` with a message naming `what`. */
+function wait(promise, what, ms = STEP_MS) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const show = (value) =>
+  value instanceof Uint8Array ? `Uint8Array[${value}]` : JSON.stringify(value) ?? String(value);
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function eq(actual, expected, what) {
+  if (!Object.is(actual, expected)) {
+    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+function deepEq(actual, expected, what) {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+function bytesEq(actual, expected, what) {
+  assert(actual instanceof Uint8Array, `${what}: expected a Uint8Array, got ${show(actual)}`);
+  const same = actual.length === expected.length && actual.every((b, i) => b === expected[i]);
+  assert(same, `${what}: expected ${show(Uint8Array.from(expected))}, got ${show(actual)}`);
+}
+
+/** Checks that `error` is a real Error named `name` with a readable message. */
+function isError(error, name, what, messagePart) {
+  assert(error instanceof Error, `${what}: expected an Error, got ${show(error)}`);
+  eq(error.name, name, `${what}: name (message: ${error.message})`);
+  assert(
+    typeof error.message === "string" && error.message.length > 0,
+    `${what}: empty message`,
+  );
+  if (messagePart !== undefined) {
+    assert(
+      error.message.includes(messagePart),
+      `${what}: message ${show(error.message)} lacks ${show(messagePart)}`,
+    );
+  }
+  return error;
+}
+
+/** Expects `fn()` to throw an Error named `name`; returns it. */
+function throws(fn, name, what, messagePart) {
+  let thrown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  assert(thrown !== undefined, `${what}: did not throw`);
+  return isError(thrown, name, what, messagePart);
+}
+
+/** Expects `promise` to reject with an Error named `name`; returns it. */
+async function rejects(promise, name, what, messagePart, ms = STEP_MS) {
+  let result;
+  try {
+    result = await wait(promise, what, ms);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith("timed out after")) throw error;
+    return isError(error, name, what, messagePart);
+  }
+  throw new Error(`${what}: resolved with ${show(result)} instead of rejecting`);
+}
+
+/** Sockets the current test opened, freed after it. */
+let open = [];
+
+async function connect(path = "/echo", options) {
+  const ws = await wait(WasmSocket.connect(ECHO + path, options), `connect ${path}`);
+  open.push(ws);
+  return ws;
+}
+
+/** Frees `ws` now (and not again after the test). */
+function free(ws) {
+  open = open.filter((other) => other !== ws);
+  ws.free();
+}
+
+function freeAll() {
+  for (const ws of open) {
+    try {
+      ws.free();
+    } catch {
+      // Already freed by the test through another path; nothing to release.
+    }
+  }
+  open = [];
+}
+
+const next = (ws, what = "nextMessage") => wait(ws.nextMessage(), what);
+
+/** Bytes 0, 1, 2... of length `n`. */
+const ramp = (n, start = 0) => Uint8Array.from({ length: n }, (_, i) => (start + i) & 255);
+
+/** Waits until `condition()` holds, polling. */
+async function until(condition, what, ms = STEP_MS) {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what}`);
+    await sleep(10);
+  }
+}
+
+// ---------------------------------------------------------------- connect
+
+test("connect resolves open, with every getter", async () => {
+  const ws = await connect("/echo");
+  eq(ws.readyState, 1, "readyState");
+  eq(ws.url, `${ECHO}/echo`, "url");
+  eq(ws.protocol, "", "protocol");
+  eq(typeof ws.extensions, "string", "typeof extensions");
+  eq(ws.bufferedAmount, 0, "bufferedAmount");
+  assert(ws instanceof WasmSocket, "not a WasmSocket");
+});
+
+test("connect offers protocols; the server's choice is in protocol", async () => {
+  const ws = await connect("/echo", { protocols: ["chat", "echo"] });
+  eq(ws.protocol, "chat", "protocol");
+  const other = await connect("/echo", { protocols: ["echo"] });
+  eq(other.protocol, "echo", "protocol");
+});
+
+test("connect turns http: into ws: and resolves relative URLs", async () => {
+  const http = await wait(WasmSocket.connect(`http://${location.host}/echo`), "connect http:");
+  open.push(http);
+  eq(http.url, `${ECHO}/echo`, "url from http:");
+  const relative = await wait(WasmSocket.connect("/echo"), "connect /echo");
+  open.push(relative);
+  eq(relative.url, `${ECHO}/echo`, "url from a relative URL");
+});
+
+test("connect rejects bad URLs with InvalidUrl", async () => {
+  const bad = [
+    ["ftp://127.0.0.1/echo", "scheme `ftp`"],
+    [`${ECHO}/echo#fragment`, "fragment"],
+    ["ws://foo bar.com/", "forbidden character"],
+    ["ws://[::1", "not a valid URL"],
+  ];
+  for (const [url, part] of bad) {
+    const error = await rejects(WasmSocket.connect(url), "InvalidUrl", url, part);
+    assert(error.message.includes(url), `message names the URL: ${error.message}`);
+  }
+});
+
+test("connect rejects bad subprotocols with InvalidProtocol", async () => {
+  await rejects(WasmSocket.connect(`${ECHO}/echo`, { protocols: ["a b"] }), "InvalidProtocol", "space");
+  await rejects(WasmSocket.connect(`${ECHO}/echo`, { protocols: [""] }), "InvalidProtocol", "empty");
+  await rejects(
+    WasmSocket.connect(`${ECHO}/echo`, { protocols: ["echo", "echo"] }),
+    "InvalidProtocol",
+    "repeated",
+    "more than once",
+  );
+});
+
+test("connect fails with ConnectionFailed and the close event", async () => {
+  const refused = await rejects(WasmSocket.connect(CLOSED_URL), "ConnectionFailed", "closed port");
+  deepEq(refused.closeInfo, { code: 1006, reason: "", wasClean: false }, "closeInfo");
+  eq(refused.message, "connection failed (code 1006, not clean)", "message");
+  await rejects(WasmSocket.connect(`${ECHO}/reject`), "ConnectionFailed", "/reject (HTTP 403)");
+  await rejects(
+    WasmSocket.connect(`${ECHO}/echo`, { protocols: ["unknown"] }),
+    "ConnectionFailed",
+    "no offered subprotocol selected",
+  );
+});
+
+test("connect gives up with Timeout after connectTimeoutMs", async () => {
+  const started = performance.now();
+  await rejects(
+    WasmSocket.connect(`${ECHO}/slow?ms=3000`, { connectTimeoutMs: 200 }),
+    "Timeout",
+    "/slow",
+    "connection not open after 200ms",
+  );
+  const took = performance.now() - started;
+  assert(took >= 190 && took < 2500, `took ${took} ms`);
+  // null waits as long as the browser does.
+  const slow = await connect("/slow?ms=300", { connectTimeoutMs: null });
+  eq(slow.readyState, 1, "readyState with no timeout");
+});
+
+test("connect refuses malformed options with TypeError or RangeError", async () => {
+  const url = `${ECHO}/echo`;
+  await rejects(WasmSocket.connect(url, "echo"), "TypeError", "options string", "must be an object");
+  await rejects(WasmSocket.connect(url, { protocols: "echo" }), "TypeError", "protocols string");
+  await rejects(WasmSocket.connect(url, { protocols: [1] }), "TypeError", "protocols [1]");
+  await rejects(WasmSocket.connect(url, { binaryType: "text" }), "TypeError", "binaryType", '"text"');
+  await rejects(WasmSocket.connect(url, { connectTimeoutMs: "1" }), "TypeError", "timeout string");
+  await rejects(WasmSocket.connect(url, { connectTimeoutMs: -1 }), "RangeError", "timeout -1");
+  await rejects(WasmSocket.connect(url, { connectTimeoutMs: Infinity }), "RangeError", "timeout ∞");
+  // undefined and null options are the defaults.
+  open.push(await wait(WasmSocket.connect(url, undefined), "connect, options undefined"));
+  open.push(await wait(WasmSocket.connect(url, null), "connect, options null"));
+});
+
+// ---------------------------------------------------------------- sending
+
+test("sendText round-trips text, Unicode included", async () => {
+  const ws = await connect();
+  for (const text of ["hello", "", "héllo wörld ✓ 🦀"]) {
+    ws.sendText(text);
+    eq(await next(ws), text, "echo");
+  }
+});
+
+test("sendBytes sends the bytes a Uint8Array covers, not its whole buffer", async () => {
+  const ws = await connect();
+  ws.sendBytes(Uint8Array.of(1, 2, 3));
+  bytesEq(await next(ws), [1, 2, 3], "echo");
+  const big = ramp(64);
+  ws.sendBytes(big.subarray(10, 14));
+  bytesEq(await next(ws), [10, 11, 12, 13], "subarray echo");
+  ws.sendBytes(new Uint8Array(0));
+  bytesEq(await next(ws), [], "empty echo");
+});
+
+test("sendArrayBuffer and sendBlob send binary messages", async () => {
+  const ws = await connect();
+  ws.sendArrayBuffer(ramp(5).buffer);
+  bytesEq(await next(ws), ramp(5), "ArrayBuffer echo");
+  ws.sendBlob(new Blob([Uint8Array.of(9, 8), "7"]));
+  bytesEq(await next(ws), [9, 8, 55], "Blob echo");
+});
+
+test("binaryType blob delivers binary messages as Blobs, text as strings", async () => {
+  const ws = await connect("/echo", { binaryType: "blob" });
+  ws.sendBytes(Uint8Array.of(4, 5, 6));
+  ws.sendText("still text");
+  const blob = await next(ws);
+  assert(blob instanceof Blob, `expected a Blob, got ${show(blob)}`);
+  bytesEq(new Uint8Array(await wait(blob.arrayBuffer(), "read Blob")), [4, 5, 6], "Blob bytes");
+  eq(await next(ws), "still text", "text");
+});
+
+test("sends refuse values of the wrong type with TypeError", async () => {
+  const ws = await connect();
+  throws(() => ws.sendBytes([1, 2]), "TypeError", "sendBytes(array)", "Uint8Array");
+  throws(() => ws.sendBytes(ramp(4).buffer), "TypeError", "sendBytes(ArrayBuffer)");
+  throws(() => ws.sendArrayBuffer(ramp(4)), "TypeError", "sendArrayBuffer(Uint8Array)", "got Uint8Array");
+  throws(() => ws.sendBlob("text"), "TypeError", "sendBlob(string)");
+  throws(() => ws.onMessage(42), "TypeError", "onMessage(42)", "must be a function");
+  throws(() => ws.onClose(null), "TypeError", "onClose(null)");
+  throws(() => ws.onError({}), "TypeError", "onError({})");
+  // Nothing was sent by the refused calls.
+  ws.sendText("after");
+  eq(await next(ws), "after", "next echo");
+});
+
+test("sends on a closed socket throw NotOpen", async () => {
+  const ws = await connect();
+  ws.close();
+  const error = throws(() => ws.sendText("late"), "NotOpen", "sendText while closing", "closing");
+  eq(error.message, "the socket is not open (it is closing)", "message");
+  await wait(ws.closed, "closed");
+  throws(() => ws.sendText("late"), "NotOpen", "sendText", "(it is closed)");
+  throws(() => ws.sendBytes(ramp(2)), "NotOpen", "sendBytes");
+  throws(() => ws.sendArrayBuffer(ramp(2).buffer), "NotOpen", "sendArrayBuffer");
+  throws(() => ws.sendBlob(new Blob(["x"])), "NotOpen", "sendBlob");
+});
+
+// ---------------------------------------------------------------- order
+
+test("1,000 mixed messages come back in order through overlapping nextMessage()", async () => {
+  const ws = await connect();
+  const expected = [];
+  for (let i = 0; i < 1000; i++) {
+    const bytes = Uint8Array.of(i & 255, i >> 8, i % 7);
+    switch (i % 4) {
+      case 0:
+        ws.sendText(`message ${i}`);
+        expected.push(`message ${i}`);
+        break;
+      case 1:
+        ws.sendBytes(bytes);
+        expected.push(bytes);
+        break;
+      case 2:
+        ws.sendArrayBuffer(bytes.buffer);
+        expected.push(bytes);
+        break;
+      default:
+        ws.sendBlob(new Blob([bytes]));
+        expected.push(bytes);
+    }
+  }
+  // All 1,000 calls are pending at once; each gets the next message in turn.
+  const received = await wait(
+    Promise.all(expected.map(() => ws.nextMessage())),
+    "1,000 echoes",
+    20_000,
+  );
+  received.forEach((message, i) => {
+    if (typeof expected[i] === "string") eq(message, expected[i], `message ${i}`);
+    else bytesEq(message, expected[i], `message ${i}`);
+  });
+});
+
+test("onMessage gets every message in order", async () => {
+  const ws = await connect();
+  const received = [];
+  ws.onMessage((message) => received.push(message));
+  for (let i = 0; i < 500; i++) {
+    if (i % 2) ws.sendText(String(i));
+    else ws.sendBytes(Uint8Array.of(i & 255));
+  }
+  await until(() => received.length === 500, `500 messages (have ${received.length})`, 15_000);
+  received.forEach((message, i) => {
+    if (i % 2) eq(message, String(i), `message ${i}`);
+    else bytesEq(message, [i & 255], `message ${i}`);
+  });
+});
+
+test("onMessage takes over from nextMessage(): each message goes to exactly one, in order", async () => {
+  const ws = await connect();
+  ws.sendText("queued 1");
+  ws.sendText("queued 2");
+  eq(await next(ws), "queued 1", "read before any callback");
+  // "queued 2" is queued by now or arrives after the callback: either way it is handed
+  // out once, by nextMessage() (which keeps what was queued) or by the callback.
+  await sleep(100);
+  const seen = [];
+  ws.onMessage((message) => seen.push(message));
+  ws.sendText("to the callback");
+  await until(() => seen.includes("to the callback"), "callback message");
+  ws.close();
+  const rest = [];
+  for (let message = await next(ws); message !== null; message = await next(ws)) {
+    rest.push(message);
+  }
+  deepEq([...rest, ...seen], ["queued 2", "to the callback"], "nextMessage() then callbacks");
+  eq(await next(ws), null, "null again after the close");
+});
+
+test("a nextMessage() pending when onMessage is registered moves to the new source", async () => {
+  const ws = await connect();
+  const pending = ws.nextMessage();
+  await sleep(50);
+  ws.onMessage(() => {});
+  ws.sendText("to the callback only");
+  await sleep(100);
+  ws.close(4001, "end");
+  eq(await wait(pending, "pending nextMessage"), null, "pending call after the close");
+});
+
+// ---------------------------------------------------------------- close
+
+test("close(code, reason): closed, onClose and nextMessage() agree", async () => {
+  const ws = await connect();
+  const infos = [];
+  ws.onClose((info) => infos.push(info));
+  const closed = ws.closed;
+  assert(closed === ws.closed, "closed is the same promise every time");
+  ws.close(4000, "done");
+  eq(ws.readyState, 2, "readyState while closing");
+  deepEq(await wait(closed, "closed"), { code: 4000, reason: "done", wasClean: true }, "closed");
+  eq(ws.readyState, 3, "readyState after");
+  // The callbacks run in the same close event, just after `closed` settles.
+  await until(() => infos.length === 1, "onClose");
+  deepEq(infos, [{ code: 4000, reason: "done", wasClean: true }], "onClose");
+  eq(await next(ws), null, "nextMessage after the close");
+  // Closing again does nothing.
+  ws.close();
+  ws.close(4001, "again");
+});
+
+test("close() sends 1000, and a reason alone goes with 1000 (never 1005)", async () => {
+  const plain = await connect();
+  plain.close();
+  deepEq(await wait(plain.closed, "closed"), { code: 1000, reason: "", wasClean: true }, "close()");
+  const reasoned = await connect();
+  reasoned.close(undefined, "bye");
+  deepEq(await wait(reasoned.closed, "closed"), { code: 1000, reason: "bye", wasClean: true }, "close(undefined, reason)");
+});
+
+test("close refuses bad codes and reasons before the browser sees them", async () => {
+  const ws = await connect();
+  for (const code of [1001, 1005, 2999, 5000, 0]) {
+    throws(() => ws.close(code), "InvalidCloseCode", `close(${code})`, `invalid close code ${code}`);
+  }
+  for (const code of [70000, 1000.5, -1, NaN]) {
+    throws(() => ws.close(code), "InvalidCloseCode", `close(${code})`, `invalid close code ${code}`);
+  }
+  const error = throws(() => ws.close(4000, "x".repeat(124)), "CloseReasonTooLong", "124 bytes");
+  eq(error.message, "close reason is 124 bytes of UTF-8, at most 123 are allowed", "message");
+  throws(() => ws.close(4000, "é".repeat(62)), "CloseReasonTooLong", "62 × é = 124 bytes", "124 bytes");
+  eq(ws.readyState, 1, "still open");
+  ws.close(4000, "x".repeat(123));
+  deepEq(await wait(ws.closed, "closed"), { code: 4000, reason: "x".repeat(123), wasClean: true }, "123 bytes");
+});
+
+test("a server-initiated close ends nextMessage() with null", async () => {
+  const ws = await connect("/close?code=4001&reason=bye");
+  const infos = [];
+  ws.onClose((info) => infos.push(info));
+  eq(await next(ws), null, "nextMessage");
+  deepEq(await wait(ws.closed, "closed"), { code: 4001, reason: "bye", wasClean: true }, "closed");
+  await until(() => infos.length === 1, "onClose");
+  deepEq(infos[0], { code: 4001, reason: "bye", wasClean: true }, "onClose");
+});
+
+test("an abrupt close rejects nextMessage() once with AbnormalClose, then null", async () => {
+  const ws = await connect("/abrupt?after=2");
+  ws.sendText("one");
+  ws.sendText("two");
+  eq(await next(ws), "one", "first echo");
+  eq(await next(ws), "two", "second echo");
+  const error = await rejects(ws.nextMessage(), "AbnormalClose", "after the drop");
+  eq(error.closeInfo?.code, 1006, "closeInfo.code");
+  eq(error.closeInfo?.wasClean, false, "closeInfo.wasClean");
+  eq(await next(ws), null, "then null");
+  deepEq(await wait(ws.closed, "closed"), { code: 1006, reason: "", wasClean: false }, "closed");
+});
+
+test("onError callbacks are registered, and not called for a clean close", async () => {
+  // Chromium fires `error` on an open socket only when it fails the connection for a
+  // protocol violation, which the echo server never commits; a lost connection (as
+  // above) closes with 1006 and no `error`. So this checks the registration only.
+  const before = liveListeners();
+  const ws = await connect();
+  const calls = [];
+  ws.onError(() => calls.push("error"));
+  ws.onClose(() => calls.push("close"));
+  eq(liveListeners(), before + 5, "listeners with two callbacks");
+  ws.close();
+  await wait(ws.closed, "closed");
+  await until(() => calls.length === 1, "onClose");
+  deepEq(calls, ["close"], "callbacks");
+});
+
+// ---------------------------------------------------------------- callbacks and free
+
+test("a callback that throws is reported, and later messages still arrive", async () => {
+  const ws = await connect();
+  const reported = [];
+  const onError = (event) => {
+    reported.push(event.error?.message);
+    event.preventDefault();
+  };
+  window.addEventListener("error", onError);
+  try {
+    const received = [];
+    ws.onMessage((message) => {
+      received.push(message);
+      if (message === "throw") throw new Error("thrown by the callback");
+    });
+    ws.sendText("throw");
+    ws.sendText("after");
+    await until(() => received.length === 2, "two messages");
+    deepEq(received, ["throw", "after"], "messages");
+    deepEq(reported, ["thrown by the callback"], "reported errors");
+  } finally {
+    window.removeEventListener("error", onError);
+  }
+});
+
+test("free() removes every listener and silences the callbacks", async () => {
+  const before = liveListeners();
+  const ws = await connect();
+  eq(liveListeners(), before + 3, "listeners of an open socket");
+  const calls = [];
+  ws.onMessage(() => calls.push("message"));
+  ws.onClose(() => calls.push("close"));
+  ws.onError(() => calls.push("error"));
+  eq(liveListeners(), before + 6, "with three callbacks");
+  ws.sendText("in flight");
+  free(ws);
+  eq(liveListeners(), before, "after free()");
+  await sleep(200);
+  deepEq(calls, [], "callbacks after free()");
+  throws(() => ws.sendText("x"), "Error", "a method after free()");
+});
+
+test("free() from inside a callback is safe", async () => {
+  const before = liveListeners();
+  const ws = await connect();
+  const calls = [];
+  ws.onMessage((message) => {
+    calls.push(message);
+    free(ws); // removes the very callback that is running
+  });
+  ws.onMessage(() => calls.push("second callback"));
+  ws.sendText("one");
+  ws.sendText("two");
+  await until(() => liveListeners() === before, `listeners back to ${before}`);
+  await sleep(100);
+  deepEq(calls, ["one"], "calls");
+
+  const other = await connect();
+  const closed = other.closed;
+  other.onClose(() => free(other));
+  other.close();
+  deepEq(await wait(closed, "closed"), { code: 1000, reason: "", wasClean: true }, "closed");
+  await until(() => liveListeners() === before, `listeners back to ${before} after onClose`);
+});
+
+test("free() settles pending promises, then releases the socket", async () => {
+  const before = liveListeners();
+  const ws = await connect();
+  const closed = ws.closed;
+  const pending = ws.nextMessage();
+  free(ws);
+  eq(await wait(pending, "pending nextMessage"), null, "pending nextMessage");
+  deepEq(await wait(closed, "closed"), { code: 1000, reason: "", wasClean: true }, "closed");
+  await until(() => liveListeners() === before, `listeners back to ${before}`);
+});
+
+// ---------------------------------------------------------------- canvas
+
+/** A canvas with a known opaque pattern. */
+function patternCanvas(width = 40, height = 30) {
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d");
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      context.fillStyle = `rgb(${(x * 6) & 255}, ${(y * 8) & 255}, ${(x * y) & 255})`;
+      context.fillRect(x, y, 1, 1);
+    }
+  }
+  return canvas;
+}
+
+const pixelsOf = (canvas) =>
+  canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+
+function samePixels(a, b, what) {
+  eq(b.width, a.width, `${what}: width`);
+  eq(b.height, a.height, `${what}: height`);
+  const [pa, pb] = [pixelsOf(a), pixelsOf(b)];
+  const differ = pa.findIndex((value, i) => value !== pb[i]);
+  assert(differ === -1, `${what}: pixels differ at byte ${differ}`);
+}
+
+test("sendCanvas sends a PNG that drawMessage draws back pixel for pixel", async () => {
+  const ws = await connect();
+  const source = patternCanvas();
+  const blob = await wait(ws.sendCanvas(source), "sendCanvas");
+  assert(blob instanceof Blob, "resolves with the Blob");
+  eq(blob.type, "image/png", "type");
+  const echoed = await next(ws);
+  assert(echoed instanceof Uint8Array, "echo is bytes");
+  eq(echoed.length, blob.size, "echo size");
+  const target = document.createElement("canvas");
+  deepEq(await wait(ws.drawMessage(echoed, target), "drawMessage"), { width: 40, height: 30 }, "size");
+  samePixels(source, target, "PNG");
+});
+
+test("sendCanvas encodes JPEG and WebP with a quality", async () => {
+  const ws = await connect("/echo", { binaryType: "blob" });
+  const source = patternCanvas();
+  for (const type of ["image/jpeg", "image/webp"]) {
+    const blob = await wait(ws.sendCanvas(source, type, 0.5), `sendCanvas ${type}`);
+    eq(blob.type, type, "type");
+    const echoed = await next(ws);
+    assert(echoed instanceof Blob, "a Blob in blob mode");
+    const target = document.createElement("canvas");
+    deepEq(await wait(ws.drawMessage(echoed, target), "drawMessage"), { width: 40, height: 30 }, type);
+  }
+});
+
+test("sendCanvasPixels sends raw RGBA that drawMessage draws back exactly", async () => {
+  const ws = await connect();
+  const source = patternCanvas(7, 5);
+  const sent = ws.sendCanvasPixels(source);
+  eq(sent, 12 + 7 * 5 * 4, "bytes sent");
+  const echoed = await next(ws);
+  bytesEq(echoed.subarray(0, 4), [82, 71, 66, 65], "magic RGBA");
+  eq(new DataView(echoed.buffer, echoed.byteOffset).getUint32(4, true), 7, "width");
+  eq(new DataView(echoed.buffer, echoed.byteOffset).getUint32(8, true), 5, "height");
+  const target = document.createElement("canvas");
+  deepEq(await wait(ws.drawMessage(echoed, target), "drawMessage"), { width: 7, height: 5 }, "size");
+  samePixels(source, target, "raw pixels");
+  // The same bytes as an ArrayBuffer and as a Blob.
+  const copy = echoed.slice().buffer;
+  deepEq(await wait(ws.drawMessage(copy, document.createElement("canvas")), "ArrayBuffer"), { width: 7, height: 5 }, "ArrayBuffer");
+  deepEq(await wait(ws.drawMessage(new Blob([echoed]), document.createElement("canvas")), "Blob"), { width: 7, height: 5 }, "Blob");
+});
+
+test("canvas functions fail with named errors", async () => {
+  const ws = await connect();
+  const target = patternCanvas(3, 3);
+  await rejects(ws.drawMessage("text", target), "NotAnImage", "text message");
+  await rejects(ws.drawMessage(ramp(50, 100), target), "NotAnImage", "garbage bytes");
+  samePixels(patternCanvas(3, 3), target, "canvas left untouched");
+  await rejects(ws.drawMessage(Uint8Array.of(82, 71, 66, 65, 1), target), "PixelsTruncated", "short header");
+  const header = Uint8Array.of(82, 71, 66, 65, 2, 0, 0, 0, 2, 0, 0, 0, 1, 2, 3);
+  await rejects(ws.drawMessage(header, target), "InvalidPixels", "wrong RGBA length");
+  await rejects(ws.drawMessage(42, target), "TypeError", "a number");
+  await rejects(ws.drawMessage(ramp(4), "canvas"), "TypeError", "not a canvas");
+
+  const empty = document.createElement("canvas");
+  empty.width = 0;
+  await rejects(ws.sendCanvas(empty), "CanvasEncodeFailed", "sendCanvas of 0 pixels");
+  throws(() => ws.sendCanvasPixels(empty), "CanvasEncodeFailed", "sendCanvasPixels of 0 pixels");
+  await rejects(ws.sendCanvas(target, "image/gif"), "TypeError", "image/gif", "image/gif");
+  await rejects(ws.sendCanvas({}), "TypeError", "sendCanvas({})", "HTMLCanvasElement");
+  throws(() => ws.sendCanvasPixels({}), "TypeError", "sendCanvasPixels({})");
+  const webgl = document.createElement("canvas");
+  if (webgl.getContext("webgl") || webgl.getContext("webgl2")) {
+    throws(() => ws.sendCanvasPixels(webgl), "NoContext2d", "a webgl canvas");
+  }
+
+  ws.close();
+  await wait(ws.closed, "closed");
+  await rejects(ws.sendCanvas(target), "NotOpen", "sendCanvas after close");
+  throws(() => ws.sendCanvasPixels(target), "NotOpen", "sendCanvasPixels after close");
+});
+
+// ---------------------------------------------------------------- runner
+
+async function run() {
+  const log = document.getElementById("log");
+  const results = [];
+  window.__jsApiResults = results;
+  await wait(init(), "init() loads the wasm module", 20_000);
+  for (const { name, fn } of tests) {
+    if (FILTER && !name.includes(FILTER)) continue;
+    const started = performance.now();
+    let error;
+    try {
+      await wait(fn(), `the whole test`, TEST_MS);
+    } catch (caught) {
+      error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+    } finally {
+      freeAll();
+    }
+    const result = { name, ok: error === undefined, ms: Math.round(performance.now() - started) };
+    if (error !== undefined) result.error = error;
+    results.push(result);
+    const row = document.createElement("div");
+    row.textContent = `${result.ok ? "ok  " : "FAIL"} ${name}${error ? `: ${error}` : ""}`;
+    if (!result.ok) row.className = "fail";
+    log.append(row);
+  }
+  document.getElementById("results").textContent = JSON.stringify(results);
+  window.__jsApiDone = true;
+}
+
+run().catch((error) => {
+  window.__jsApiResults = [
+    ...(window.__jsApiResults ?? []),
+    { name: "test page", ok: false, ms: 0, error: String(error?.stack ?? error) },
+  ];
+  window.__jsApiDone = true;
+});

@@ -1,0 +1,449 @@
+//! `cargo xtask pack`: the npm packages of the JavaScript API (the library's cargo
+//! feature `js`), built by wasm-pack in release mode for two targets:
+//!
+//! * `web`: an ES module with an `init()` to await, for pages without a bundler
+//!   (`examples/js`, the JS API tests);
+//! * `bundler`: for webpack, Vite and the like, which load the `.wasm` themselves.
+//!
+//! Each gets a `package.json` ready for `npm publish`: wasm-pack's (name, version,
+//! description, license, repository and keywords from `Cargo.toml`; `files`, `main`,
+//! `types`, `sideEffects`), checked for completeness and completed with `module` and an
+//! `exports` map; and the README for JavaScript users, `src/js/README.md`, in place of
+//! the crate's. `npm pack --dry-run` then confirms what the tarball would hold.
+//!
+//! The packages go to `target/pkg/<target>` under the repository root, whatever
+//! `CARGO_TARGET_DIR` says, so that the examples and the test page find them.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::ctx::Ctx;
+use crate::process;
+use crate::setup;
+use crate::steps::{Done, Steps};
+use crate::toolchain::Choice;
+
+/// A wasm-pack target the package is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `--target web`.
+    Web,
+    /// `--target bundler`.
+    Bundler,
+}
+
+impl Target {
+    /// Both, in build order.
+    pub const ALL: [Self; 2] = [Self::Web, Self::Bundler];
+
+    /// The name wasm-pack knows it by, also the package's folder name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Bundler => "bundler",
+        }
+    }
+}
+
+/// The cargo features the packages are built with (`canvas` is a default feature).
+pub const FEATURES: &str = "js";
+
+/// The package's README, from the repository root: the JavaScript API's.
+pub const README: &str = "src/js/README.md";
+
+/// Where the packages go by default: `target/pkg` under the repository root.
+pub fn default_out_dir(ctx: &Ctx) -> PathBuf {
+    ctx.root.join("target").join("pkg")
+}
+
+/// The folder of one target's package under `out`.
+pub fn package_dir(out: &Path, target: Target) -> PathBuf {
+    out.join(target.name())
+}
+
+/// The `wasm-pack build` command for `target` into `dir`.
+pub fn build_command(ctx: &Ctx, target: Target, dir: &Path) -> std::process::Command {
+    let mut cmd = ctx.wasm("wasm-pack");
+    cmd.args(["build", "--release", "--target", target.name(), "--out-dir"])
+        .arg(dir)
+        .args(["--", "--features", FEATURES]);
+    cmd
+}
+
+/// Builds both packages into `out/<target>`, one timed step each.
+pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
+    for target in Target::ALL {
+        let dir = package_dir(out, target);
+        steps.run(&format!("wasm-pack build ({})", target.name()), || {
+            // A failed build must not leave the last package behind for the tests.
+            if dir.join("wasm_websocket_bg.wasm").exists() {
+                std::fs::remove_dir_all(&dir)
+                    .with_context(|| format!("cannot remove the old {}", dir.display()))?;
+            }
+            process::run(&mut build_command(ctx, target, &dir))?;
+            std::fs::copy(ctx.root.join(README), dir.join("README.md"))
+                .with_context(|| format!("cannot copy {README} into the package"))?;
+            let manifest = finish_manifest(&dir)?;
+            let mut note = format!(
+                "{} {} in {}",
+                manifest.name,
+                manifest.version,
+                shown(ctx, &dir)
+            );
+            if let Some(wasm) = manifest.files.iter().find(|f| f.ends_with(".wasm")) {
+                if let Ok(meta) = dir.join(wasm).metadata() {
+                    let _ = write!(note, ", {} KiB of wasm", meta.len().div_ceil(1024));
+                }
+            }
+            match check_contents(ctx, &dir, &manifest)? {
+                Some(files) => {
+                    let _ = write!(note, ", {files} files in the tarball");
+                }
+                None => note.push_str(" (npm not found: tarball not checked)"),
+            }
+            Ok(Done::note((), note))
+        })?;
+    }
+    Ok(())
+}
+
+/// `cargo xtask pack`.
+pub fn command(choice: Choice, out_dir: Option<PathBuf>) -> Result<ExitCode> {
+    let mut ctx = Ctx::new()?;
+    let mut steps = Steps::default();
+    let out = match out_dir {
+        Some(dir) => std::env::current_dir()?.join(dir),
+        None => default_out_dir(&ctx),
+    };
+    // Building needs the wasm32 toolchain and wasm-pack, no browsers.
+    let result =
+        setup::run(&mut ctx, &mut steps, choice, &[]).and_then(|_| run(&ctx, &mut steps, &out));
+    println!();
+    print!("{}", steps.table());
+    result?;
+    for target in Target::ALL {
+        println!(
+            "{:<8} {}",
+            target.name(),
+            package_dir(&out, target).display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `package.json` written for each package, in the order npm shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    name: String,
+    version: String,
+    description: String,
+    license: String,
+    repository: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<Value>,
+    #[serde(rename = "type")]
+    kind: String,
+    files: Vec<String>,
+    main: String,
+    module: String,
+    types: String,
+    exports: Exports,
+    side_effects: Value,
+}
+
+/// The `exports` map: the entry point with its types first (TypeScript reads the
+/// conditions in order), and the files a consumer may need by path (the `.wasm`, for
+/// `init(new URL(...))`).
+#[derive(Debug)]
+struct Exports {
+    types: String,
+    default: String,
+    files: Vec<String>,
+}
+
+impl Serialize for Exports {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+
+        #[derive(Serialize)]
+        struct Conditions<'a> {
+            types: &'a str,
+            default: &'a str,
+        }
+        let mut map = serializer.serialize_map(Some(1 + self.files.len()))?;
+        map.serialize_entry(
+            ".",
+            &Conditions {
+                types: &self.types,
+                default: &self.default,
+            },
+        )?;
+        for file in &self.files {
+            map.serialize_entry(file, file)?;
+        }
+        map.end()
+    }
+}
+
+/// Completes the `package.json` wasm-pack wrote into `dir`.
+fn finish_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("package.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("wasm-pack wrote no {}", path.display()))?;
+    let generated: Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid JSON", path.display()))?;
+    let manifest = manifest(&generated)?;
+    for file in &manifest.files {
+        if !dir.join(file).is_file() {
+            bail!("package.json lists `{file}`, which wasm-pack did not write");
+        }
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(manifest)
+}
+
+/// The finished manifest from wasm-pack's: every field an npm package needs must be
+/// there (most come from `Cargo.toml`), and `module` and `exports` are added.
+fn manifest(generated: &Value) -> Result<Manifest> {
+    let text = |key: &str| -> Result<String> {
+        generated
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(ToOwned::to_owned)
+            .ok_or_else(|| missing(key))
+    };
+    let value = |key: &str| generated.get(key).cloned().ok_or_else(|| missing(key));
+    let main = text("main")?;
+    let types = text("types")?;
+    let files: Vec<String> = serde_json::from_value(value("files")?)
+        .map_err(|_| anyhow!("package.json `files` is not a list of names"))?;
+    let wasm = files
+        .iter()
+        .find(|f| f.ends_with(".wasm"))
+        .ok_or_else(|| anyhow!("package.json `files` lists no .wasm file"))?
+        .clone();
+    for needed in [&main, &types] {
+        if !files.contains(needed) {
+            bail!("package.json `files` lacks `{needed}`");
+        }
+    }
+    Ok(Manifest {
+        name: text("name")?,
+        version: text("version")?,
+        description: text("description")?,
+        license: text("license")?,
+        repository: value("repository")?,
+        keywords: generated.get("keywords").cloned(),
+        kind: "module".to_owned(),
+        exports: Exports {
+            types: format!("./{types}"),
+            default: format!("./{main}"),
+            files: vec![format!("./{wasm}"), "./package.json".to_owned()],
+        },
+        module: main.clone(),
+        main,
+        types,
+        files,
+        side_effects: value("sideEffects")?,
+    })
+}
+
+fn missing(key: &str) -> anyhow::Error {
+    anyhow!(
+        "wasm-pack's package.json has no `{key}` (set the matching field of \
+         [package] in Cargo.toml)"
+    )
+}
+
+/// Lists what `npm pack` would put in the tarball and checks that the manifest's
+/// files are all there. `None` when npm is not installed.
+fn check_contents(ctx: &Ctx, dir: &Path, manifest: &Manifest) -> Result<Option<usize>> {
+    if ctx.which("npm").is_none() {
+        return Ok(None);
+    }
+    let mut cmd = ctx.host("npm");
+    cmd.current_dir(dir)
+        .args(["pack", "--dry-run", "--json", "--ignore-scripts"]);
+    let out = process::output(&mut cmd)?;
+    let packed = packed_files(&out)?;
+    let wanted = manifest.files.iter().map(String::as_str);
+    for file in wanted.chain(["package.json", "README.md"]) {
+        if !packed.iter().any(|p| p == file) {
+            bail!(
+                "`npm pack` would leave out `{file}` (it packs: {})",
+                packed.join(", ")
+            );
+        }
+    }
+    Ok(Some(packed.len()))
+}
+
+/// The file paths in `npm pack --dry-run --json` output.
+fn packed_files(json: &str) -> Result<Vec<String>> {
+    let value: Value =
+        serde_json::from_str(json).context("`npm pack --json` printed something else than JSON")?;
+    let files = value
+        .get(0)
+        .and_then(|pack| pack.get("files"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| anyhow!("`npm pack --json` lists no files"))?;
+    Ok(files
+        .iter()
+        .filter_map(|file| file.get("path").and_then(Value::as_str))
+        .map(ToOwned::to_owned)
+        .collect())
+}
+
+/// `dir` relative to the repository root when it is inside it.
+fn shown(ctx: &Ctx, dir: &Path) -> String {
+    dir.strip_prefix(&ctx.root)
+        .unwrap_or(dir)
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What wasm-pack 0.15 writes for `--target bundler`.
+    fn generated() -> Value {
+        json!({
+            "name": "wasm-websocket",
+            "type": "module",
+            "description": "A typed WebSocket",
+            "version": "0.1.0",
+            "license": "MIT OR Apache-2.0",
+            "repository": { "type": "git", "url": "https://github.com/wasm-websocket/wasm-websocket" },
+            "files": ["wasm_websocket_bg.wasm", "wasm_websocket.js", "wasm_websocket_bg.js", "wasm_websocket.d.ts"],
+            "main": "wasm_websocket.js",
+            "types": "wasm_websocket.d.ts",
+            "sideEffects": ["./wasm_websocket.js", "./snippets/*"],
+            "keywords": ["websocket", "wasm"]
+        })
+    }
+
+    #[test]
+    fn manifest_keeps_wasm_packs_fields_and_adds_module_and_exports() -> Result<()> {
+        let manifest = manifest(&generated())?;
+        let out = serde_json::to_value(&manifest)?;
+        for key in [
+            "name",
+            "version",
+            "description",
+            "license",
+            "repository",
+            "files",
+            "types",
+            "sideEffects",
+        ] {
+            assert_eq!(out[key], generated()[key], "{key}");
+        }
+        assert_eq!(out["type"], "module");
+        assert_eq!(out["module"], "wasm_websocket.js");
+        assert_eq!(
+            out["exports"],
+            json!({
+                ".": { "types": "./wasm_websocket.d.ts", "default": "./wasm_websocket.js" },
+                "./wasm_websocket_bg.wasm": "./wasm_websocket_bg.wasm",
+                "./package.json": "./package.json",
+            })
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn exports_list_types_first() -> Result<()> {
+        let text = serde_json::to_string(&manifest(&generated())?.exports)?;
+        assert_eq!(
+            text,
+            r#"{".":{"types":"./wasm_websocket.d.ts","default":"./wasm_websocket.js"},"./wasm_websocket_bg.wasm":"./wasm_websocket_bg.wasm","./package.json":"./package.json"}"#
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn manifest_is_written_in_npms_usual_order() -> Result<()> {
+        let text = serde_json::to_string_pretty(&manifest(&generated())?)?;
+        let keys: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("  \""))
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "version",
+                "description",
+                "license",
+                "repository",
+                "keywords",
+                "type",
+                "files",
+                "main",
+                "module",
+                "types",
+                "exports",
+                "sideEffects"
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn manifest_names_what_is_missing() {
+        for key in [
+            "description",
+            "license",
+            "repository",
+            "sideEffects",
+            "types",
+        ] {
+            let mut generated = generated();
+            if let Some(object) = generated.as_object_mut() {
+                object.remove(key);
+            }
+            let err = manifest(&generated).expect_err(key);
+            assert!(err.to_string().contains(&format!("`{key}`")), "{err}");
+        }
+    }
+
+    #[test]
+    fn manifest_requires_the_entry_points_in_files() {
+        let mut generated = generated();
+        generated["files"] = json!(["wasm_websocket_bg.wasm", "wasm_websocket.js"]);
+        let err = manifest(&generated).expect_err("types not in files");
+        assert!(err.to_string().contains("wasm_websocket.d.ts"), "{err}");
+        generated["files"] = json!(["wasm_websocket.js", "wasm_websocket.d.ts"]);
+        assert!(manifest(&generated).is_err(), "no .wasm in files");
+    }
+
+    #[test]
+    fn parses_npm_pack_json() -> Result<()> {
+        let out = r#"[{"id":"wasm-websocket@0.1.0","files":[{"path":"package.json","size":1},{"path":"wasm_websocket.js","size":2}],"entryCount":2}]"#;
+        assert_eq!(packed_files(out)?, ["package.json", "wasm_websocket.js"]);
+        assert!(packed_files("npm ERR!").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn builds_release_with_the_js_feature() -> Result<()> {
+        let ctx = Ctx::new()?;
+        let cmd = build_command(&ctx, Target::Bundler, Path::new("/tmp/pkg/bundler"));
+        assert_eq!(
+            process::display(&cmd),
+            "wasm-pack build --release --target bundler --out-dir /tmp/pkg/bundler -- --features js"
+        );
+        Ok(())
+    }
+}
