@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{echo, next, settle, url, wait};
+use common::{echo, next, settle, wait};
 use futures::future::{ready, select, Either};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -27,7 +27,7 @@ use wasm_websocket::canvas::{
     decode_pixels, draw_blob, draw_bytes, draw_message, draw_pixels, encode_canvas, live_callbacks,
     read_pixels, send_canvas_image, send_canvas_pixels, ImageFormat, Pixels, PIXELS_HEADER_LEN,
 };
-use wasm_websocket::{live_listeners, BinaryType, Error, Message, ReadyState, WebSocket};
+use wasm_websocket::{live_listeners, Error, Message, ReadyState};
 use web_sys::HtmlCanvasElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -277,14 +277,7 @@ async fn a_raw_pixels_round_trip_is_pixel_exact() {
 
 #[wasm_bindgen_test]
 async fn blobs_received_in_blob_mode_draw_exactly() {
-    let mut ws = wait(
-        "connect in Blob mode",
-        WebSocket::builder(url("/echo"))
-            .binary_type(BinaryType::Blob)
-            .connect(),
-    )
-    .await
-    .expect("connect");
+    let mut ws = common::echo_blob_mode().await;
     let original = pattern(21, 13, 3);
     let source = painted(&original);
 

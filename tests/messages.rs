@@ -19,7 +19,7 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use js_sys::{ArrayBuffer, DataView, Uint8Array};
 use wasm_bindgen_test::*;
-use wasm_websocket::{read_blob, BinaryType, Message, WebSocket};
+use wasm_websocket::{read_blob, Message, WebSocket};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -90,14 +90,7 @@ async fn a_blob_is_sent_and_comes_back_as_bytes() {
 
 #[wasm_bindgen_test]
 async fn blob_mode_hands_blobs_over_in_order() {
-    let mut ws = wait(
-        "connect in Blob mode",
-        WebSocket::builder(url("/echo"))
-            .binary_type(BinaryType::Blob)
-            .connect(),
-    )
-    .await
-    .expect("connect");
+    let mut ws = common::echo_blob_mode().await;
     for i in 0..50u8 {
         ws.send_bytes(&pattern(usize::from(i) * 100, i))
             .expect("send");

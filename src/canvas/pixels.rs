@@ -54,15 +54,7 @@ impl Pixels {
     /// [`Error::InvalidDimensions`] if `width` or `height` is 0 or their product
     /// overflows; [`Error::InvalidPixels`] if `rgba` has the wrong length.
     pub fn new(width: u32, height: u32, rgba: Vec<u8>) -> Result<Self> {
-        let expected = rgba_len(width, height)?;
-        if rgba.len() != expected {
-            return Err(Error::InvalidPixels {
-                width,
-                height,
-                expected,
-                actual: rgba.len(),
-            });
-        }
+        check_rgba_len(width, height, rgba.len())?;
         Ok(Self {
             width,
             height,
@@ -149,16 +141,22 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
     }
     let width = u32::from_le_bytes(word(4)?);
     let height = u32::from_le_bytes(word(8)?);
+    check_rgba_len(width, height, rgba.len())?;
+    Ok((width, height, rgba))
+}
+
+/// Checks that `actual` bytes are the RGBA of a `width` x `height` image.
+fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
     let expected = rgba_len(width, height)?;
-    if rgba.len() != expected {
+    if actual != expected {
         return Err(Error::InvalidPixels {
             width,
             height,
             expected,
-            actual: rgba.len(),
+            actual,
         });
     }
-    Ok((width, height, rgba))
+    Ok(())
 }
 
 /// `width * height * 4`, for a non-empty image that fits in memory.

@@ -50,6 +50,18 @@ pub async fn echo() -> WebSocket {
         .expect("connect to /echo")
 }
 
+/// Connects to the echo path with binary messages received as Blobs.
+pub async fn echo_blob_mode() -> WebSocket {
+    wait(
+        "connect to /echo in Blob mode",
+        WebSocket::builder(url("/echo"))
+            .binary_type(wasm_websocket::BinaryType::Blob)
+            .connect(),
+    )
+    .await
+    .expect("connect to /echo in Blob mode")
+}
+
 /// The next message, which must be there and not an error.
 pub async fn next<S>(stream: &mut S) -> Message
 where
