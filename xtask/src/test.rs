@@ -68,8 +68,7 @@ fn run_checks(ctx: &Ctx, steps: &mut Steps, checks: &[Check]) -> Counts {
     let mut total = Counts::default();
     for check in checks {
         if check.needs_echo && fixtures.echo.is_none() && fixtures.echo_error.is_none() {
-            // `--www www` also serves the demo page for its end-to-end test.
-            match start_echo(ctx, steps, &["--www", "www"]).and_then(|echo| {
+            match start_echo(ctx, steps, &[]).and_then(|echo| {
                 let port = server::closed_port(CLOSED_PORT)?;
                 Ok((echo, format!("ws://127.0.0.1:{port}/")))
             }) {

@@ -12,22 +12,23 @@
 //!   goes through exactly too
 //! - `disconnect` gives `Socket Closed`; sending then says why and throws nothing;
 //!   `connect` opens a new socket
+//! - stopping the server gives `Socket Closed`
 //!
 //! # Running it by hand
 //!
-//! From the repository root:
+//! From the repository root, after building the page's package:
 //!
 //! ```sh
 //! wasm-pack build --target web --out-dir www/pkg --dev -- --features demo
-//! cargo run -p echo-server -- --www www --port 8080 &   # prints listening on ws://127.0.0.1:8080
-//! DEMO_URL=http://127.0.0.1:8080/ cargo test -p demo-e2e
+//! cargo test -p demo-e2e
 //! ```
 //!
-//! `CHROMEDRIVER` (default `/usr/bin/chromedriver`) and `CHROME_BIN` (default
-//! `/usr/bin/chromium` when it exists) choose the driver and browser; Chromium gets the
-//! arguments of `webdriver.json` at the repository root. `DEMO_SCREENSHOT` overrides
-//! where the screenshot is written. Without `DEMO_URL` the test fails: it cannot start
-//! the page's server itself.
+//! The test serves `www/` and `/echo` itself, from the echo server started in-process
+//! on a free port, so that it can stop it. `CHROMEDRIVER` (default
+//! `/usr/bin/chromedriver`) and `CHROME_BIN` (default `/usr/bin/chromium` when it
+//! exists) choose the driver and browser; Chromium gets the arguments of
+//! `webdriver.json` at the repository root. `DEMO_SCREENSHOT` overrides where the
+//! screenshot is written.
 
 use std::time::Duration;
 
@@ -75,19 +76,25 @@ return null;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
-    let Ok(demo_url) = std::env::var("DEMO_URL") else {
-        panic!(
-            "DEMO_URL is not set: build the demo (wasm-pack build --target web --out-dir \
-             www/pkg -- --features demo), serve it (cargo run -p echo-server -- --www www), \
-             and set DEMO_URL to its http:// URL; see the top of tests/e2e/tests/demo.rs"
-        );
-    };
+    let www = repo_root().join("www");
+    ensure!(
+        www.join("pkg/wasm_websocket.js").is_file(),
+        "www/pkg is not built: run `wasm-pack build --target web --out-dir www/pkg --dev \
+         -- --features demo` first (cargo xtask test does)"
+    );
+    let server = echo_server::serve(echo_server::Config {
+        port: 0,
+        www: Some(www),
+        ..echo_server::Config::default()
+    })
+    .await?;
+    let demo_url = format!("http://{}/", server.local_addr());
     let driver = ChromeDriver::start()?;
     let client = driver.session().await?;
     let outcome = within(
         "the whole test",
         Duration::from_secs(180),
-        run(&client, &demo_url),
+        run(&client, &demo_url, server),
     )
     .await;
     // End the session (and Chromium) whatever happened; the driver is killed on drop.
@@ -96,7 +103,7 @@ async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
     outcome?
 }
 
-async fn run(client: &Client, demo_url: &str) -> Result<()> {
+async fn run(client: &Client, demo_url: &str, server: echo_server::Server) -> Result<()> {
     within(
         "open the demo",
         Duration::from_secs(30),
@@ -294,7 +301,14 @@ async fn run(client: &Client, demo_url: &str) -> Result<()> {
         t == OPEN
     })
     .await?;
-    click(client, "disconnect").await?;
+
+    // The server goes away: the page says so.
+    within(
+        "stop the server",
+        Duration::from_secs(10),
+        server.shutdown(),
+    )
+    .await??;
     wait_for_text(client, "serverStatus", Duration::from_secs(10), |t| {
         t == CLOSED
     })
