@@ -2,6 +2,7 @@
 
 use core::time::Duration;
 
+use crate::backpressure::WaterMarks;
 use crate::socket::{Socket, SocketOptions};
 use crate::wait::Opened;
 use crate::{resolve_url, validate_protocols, BinaryType, Result, WebSocket};
@@ -20,7 +21,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///     .protocols(["chat", "echo"])
 ///     .binary_type(BinaryType::Blob)
 ///     .connect_timeout(Some(Duration::from_secs(5)))
-///     .max_buffered_amount(Some(1 << 20))
+///     .backpressure(4 << 20, 1 << 20)
+///     .max_buffered_amount(Some(16 << 20))
 ///     .connect()
 ///     .await?;
 /// assert_eq!(ws.protocol(), "chat");
@@ -81,6 +83,23 @@ impl WebSocketBuilder {
     /// browser buffer without bound. `None` (the default) sets no limit.
     pub fn max_buffered_amount(mut self, limit: Option<u32>) -> Self {
         self.options.max_buffered_amount = limit;
+        self
+    }
+
+    /// Sets the backpressure marks, in bytes of `bufferedAmount`: the
+    /// [`Sink`](futures_sink::Sink), [`ready`](crate::WebSocketSender::ready) and the
+    /// `send_*_when_ready` methods wait while more than `high_water_mark` bytes are
+    /// buffered, and once they had to wait, until at most `low_water_mark` are (a
+    /// `low_water_mark` above `high_water_mark` is lowered to it). The buffer then
+    /// never holds more than `high_water_mark` plus one message.
+    ///
+    /// Defaults: [`DEFAULT_HIGH_WATER_MARK`](crate::DEFAULT_HIGH_WATER_MARK) (1 MiB)
+    /// and [`DEFAULT_LOW_WATER_MARK`](crate::DEFAULT_LOW_WATER_MARK) (512 KiB).
+    /// `u32::MAX` as the high-water mark never waits. The plain `send_*` methods never
+    /// wait; see [`max_buffered_amount`](Self::max_buffered_amount) to refuse them
+    /// instead.
+    pub fn backpressure(mut self, high_water_mark: u32, low_water_mark: u32) -> Self {
+        self.options.water_marks = WaterMarks::new(high_water_mark, low_water_mark);
         self
     }
 

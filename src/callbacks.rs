@@ -30,6 +30,21 @@ impl WebSocketSender {
         })
     }
 
+    /// Calls `callback` with the `data` of every message event, as the browser made it
+    /// (a string, an `ArrayBuffer` or a `Blob`), for the JavaScript-facing API: it
+    /// hands the data on without a round trip through wasm memory.
+    #[cfg(feature = "js")]
+    pub(crate) fn on_message_data(
+        &self,
+        mut callback: impl FnMut(wasm_bindgen::JsValue) + 'static,
+    ) -> Subscription {
+        self.subscribe("message", move |event| {
+            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+                callback(event.data());
+            }
+        })
+    }
+
     /// Calls `callback` when the socket opens. A socket from
     /// [`WebSocket::connect`](crate::WebSocket::connect) is already open; register
     /// on one from [`WebSocketBuilder::build`](crate::WebSocketBuilder::build).

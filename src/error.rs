@@ -3,7 +3,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::{CloseEvent, ReadyState};
 
@@ -80,6 +80,18 @@ pub enum Error {
         buffered: u32,
         /// The configured limit.
         limit: u32,
+    },
+    /// A message could not wait in a reconnecting socket's outbox: it is full (and
+    /// its policy is to reject), or the message is larger than its whole byte limit.
+    #[cfg(feature = "reconnect")]
+    #[error("outbox full: {messages} messages ({bytes} bytes) wait, a message of {message_bytes} bytes does not fit")]
+    OutboxFull {
+        /// Messages waiting in the outbox.
+        messages: usize,
+        /// Bytes waiting in the outbox.
+        bytes: usize,
+        /// The size of the refused message.
+        message_bytes: usize,
     },
     /// The browser delivered message data of a type the WebSocket standard does not
     /// produce (neither string, ArrayBuffer nor Blob).
@@ -182,19 +194,24 @@ impl JsError {
                 return Self { name, message };
             }
         }
-        let message = value
-            .as_string()
-            .or_else(|| {
-                value
-                    .dyn_ref::<js_sys::Object>()
-                    .map(|o| String::from(o.to_string()))
-            })
-            .unwrap_or_else(|| format!("{value:?}"));
+        // `String(value)` in JavaScript: Rust's `Debug` of a `JsValue` would bring a
+        // large formatter into every app for a case that hardly ever happens.
+        let message = value.as_string().unwrap_or_else(|| {
+            js_string(value).unwrap_or_else(|_| "(a value that cannot be shown)".to_owned())
+        });
         Self {
             name: "Error".to_owned(),
             message,
         }
     }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// JavaScript's `String(value)` (which throws only for an object whose
+    /// `toString` throws).
+    #[wasm_bindgen(catch, js_name = String)]
+    fn js_string(value: &JsValue) -> Result<String, JsValue>;
 }
 
 impl fmt::Display for JsError {

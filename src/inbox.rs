@@ -29,9 +29,11 @@ impl Inbox {
         self.wake_waiters();
     }
 
-    pub(crate) fn on_message(&mut self, message: Result<Message>) {
+    /// Records a received message, converted by `message` only while the receiving
+    /// half lives (converting copies the data into wasm memory: not for nothing).
+    pub(crate) fn on_message(&mut self, message: impl FnOnce() -> Result<Message>) {
         if !self.discard {
-            self.queue.push_back(message);
+            self.queue.push_back(message());
             self.wake_receiver();
         }
     }

@@ -11,14 +11,23 @@
 //!   is an error, not a silent loss.
 //! - Messages arrive in order, through a futures `Stream` or callbacks that return an
 //!   owned [`Subscription`].
+//! - Backpressure: the `Sink`, [`ready`](WebSocketSender::ready) and the
+//!   `send_*_when_ready` methods wait while the browser's `bufferedAmount` is above a
+//!   high-water mark (1 MiB by default) until it drains to a low-water mark
+//!   ([`WebSocketBuilder::backpressure`]), so streaming never buffers without bound.
 //! - Close codes and reasons are checked before the browser sees them.
 //! - Every JavaScript closure is owned and removed on drop: nothing leaks, and nothing
 //!   fires after drop ([`live_listeners`] counts them).
 //! - With the `canvas` feature (on by default), the [`canvas`] module sends a canvas as
 //!   a PNG, JPEG or WebP image or as raw pixels, and draws received images into a
 //!   canvas.
+//! - With the `reconnect` feature (on by default), [`ReconnectingWebSocket`]
+//!   reconnects with exponential backoff and jitter, keeps what is sent meanwhile in a
+//!   bounded outbox (never dropping a message silently) and can detect dead
+//!   connections with a heartbeat; see the [`reconnect`] module.
 //! - With the `js` feature, the `js` module exports all of this to JavaScript and
-//!   TypeScript (`WasmSocket`), for the npm package `cargo xtask pack` builds.
+//!   TypeScript (`WasmSocket`, `ReconnectingSocket`), for the npm package
+//!   `cargo xtask pack` builds.
 //!
 //! # Example
 //!
@@ -52,6 +61,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
+mod backpressure;
 mod builder;
 mod callbacks;
 #[cfg(feature = "canvas")]
@@ -67,6 +77,8 @@ mod listener;
 mod message;
 mod protocol;
 mod receiver;
+#[cfg(feature = "reconnect")]
+pub mod reconnect;
 mod sender;
 mod socket;
 mod state;
@@ -76,6 +88,9 @@ mod view;
 mod wait;
 mod websocket;
 
+pub use backpressure::{
+    Ready, DEFAULT_HIGH_WATER_MARK, DEFAULT_LOW_WATER_MARK, MAX_POLL_MS, MIN_POLL_MS,
+};
 pub use builder::{WebSocketBuilder, DEFAULT_CONNECT_TIMEOUT};
 pub use callbacks::Subscription;
 pub use close::{validate_close, CloseCode, CloseEvent, MAX_CLOSE_REASON_BYTES};
@@ -86,6 +101,8 @@ pub use listener::live_listeners;
 pub use message::{read_blob, Message};
 pub use protocol::validate_protocols;
 pub use receiver::WebSocketReceiver;
+#[cfg(feature = "reconnect")]
+pub use reconnect::{ReconnectConfig, ReconnectingWebSocket};
 pub use sender::WebSocketSender;
 pub use state::{BinaryType, ReadyState};
 pub use url::resolve_url;

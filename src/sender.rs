@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use crate::backpressure::{Pacer, Ready};
 use crate::socket::Socket;
 use crate::view::{self, BufferView};
 use crate::wait::Closed;
@@ -13,12 +14,27 @@ use crate::{validate_close, Error, Message, ReadyState, Result};
 ///
 /// The socket closes (code 1000) when the last handle to it, sender or receiver, is
 /// dropped.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct WebSocketSender {
     pub(crate) socket: Rc<Socket>,
+    /// The Sink's wait for the buffer to drain.
+    pub(crate) pacer: Pacer,
+}
+
+impl Clone for WebSocketSender {
+    fn clone(&self) -> Self {
+        Self::new(Rc::clone(&self.socket))
+    }
 }
 
 impl WebSocketSender {
+    pub(crate) fn new(socket: Rc<Socket>) -> Self {
+        Self {
+            socket,
+            pacer: Pacer::default(),
+        }
+    }
+
     /// Sends a text message.
     ///
     /// # Errors
@@ -93,6 +109,49 @@ impl WebSocketSender {
         }
     }
 
+    /// A future that resolves once a message may be sent without filling the
+    /// browser's buffer beyond the high-water mark (see
+    /// [`WebSocketBuilder::backpressure`](crate::WebSocketBuilder::backpressure)):
+    /// at once while at most the high-water mark is buffered; else once the buffer
+    /// has drained to the low-water mark.
+    ///
+    /// # Errors
+    /// [`Error::NotOpen`] once the socket is not open (also when it closes during the
+    /// wait).
+    pub fn ready(&self) -> Ready {
+        Ready::new(Rc::clone(&self.socket))
+    }
+
+    /// Waits until the buffer has room ([`ready`](Self::ready)), then sends a text
+    /// message.
+    ///
+    /// # Errors
+    /// As [`ready`](Self::ready), then as [`send_text`](Self::send_text).
+    pub async fn send_text_when_ready(&self, text: &str) -> Result<()> {
+        self.ready().await?;
+        self.send_text(text)
+    }
+
+    /// Waits until the buffer has room ([`ready`](Self::ready)), then sends a binary
+    /// message from wasm memory (see [`send_bytes`](Self::send_bytes)).
+    ///
+    /// # Errors
+    /// As [`ready`](Self::ready), then as [`send_bytes`](Self::send_bytes).
+    pub async fn send_bytes_when_ready(&self, bytes: &[u8]) -> Result<()> {
+        self.ready().await?;
+        self.send_bytes(bytes)
+    }
+
+    /// Waits until the buffer has room ([`ready`](Self::ready)), then sends a
+    /// [`Message`].
+    ///
+    /// # Errors
+    /// As [`ready`](Self::ready), then as [`send_text`](Self::send_text).
+    pub async fn send_message_when_ready(&self, message: &Message) -> Result<()> {
+        self.ready().await?;
+        self.send_message(message)
+    }
+
     /// Starts the closing handshake with code 1000 (normal closure). Closing a socket
     /// that is already closing or closed does nothing.
     ///
@@ -165,7 +224,8 @@ impl WebSocketSender {
         &self.socket.raw
     }
 
-    fn check_can_send(&self) -> Result<()> {
+    /// The checks every send makes first (also used by the JS-facing `sendText`).
+    pub(crate) fn check_can_send(&self) -> Result<()> {
         let state = self.ready_state();
         if state != ReadyState::Open {
             return Err(Error::NotOpen { state });

@@ -2,11 +2,12 @@
 //! listeners and the inbox they fill. Dropping the last handle closes the socket (if it
 //! is still connecting or open) and removes the listeners.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::backpressure::WaterMarks;
 use crate::inbox::Inbox;
 use crate::listener::Listener;
 use crate::{BinaryType, CloseEvent, Error, Message, ReadyState, Result};
@@ -17,6 +18,7 @@ pub(crate) struct SocketOptions {
     pub(crate) protocols: Vec<String>,
     pub(crate) binary_type: BinaryType,
     pub(crate) max_buffered_amount: Option<u32>,
+    pub(crate) water_marks: WaterMarks,
 }
 
 #[derive(Debug)]
@@ -24,6 +26,10 @@ pub(crate) struct Socket {
     pub(crate) raw: web_sys::WebSocket,
     pub(crate) inbox: Rc<RefCell<Inbox>>,
     pub(crate) max_buffered_amount: Option<u32>,
+    pub(crate) water_marks: WaterMarks,
+    /// Whether `bufferedAmount` went above the high-water mark and has not yet come
+    /// back to the low-water mark: sends through the Sink wait meanwhile.
+    pub(crate) throttled: Cell<bool>,
     // An `error` event carries no information and is always followed by `close`,
     // which is what the inbox reports; callbacks can still see it through `on_error`.
     _listeners: [Listener; 3],
@@ -75,7 +81,7 @@ impl Socket {
             }),
             listen(&raw, &inbox, "message", |inbox, event| {
                 if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                    inbox.on_message(Message::from_event_data(event.data()));
+                    inbox.on_message(|| Message::from_event_data(event.data()));
                 }
             }),
             listen(&raw, &inbox, "close", |inbox, event| {
@@ -88,6 +94,8 @@ impl Socket {
             raw,
             inbox,
             max_buffered_amount: options.max_buffered_amount,
+            water_marks: options.water_marks,
+            throttled: Cell::new(false),
             _listeners: listeners,
         })
     }

@@ -6,7 +6,7 @@ use core::task::{Context, Poll};
 use futures_core::Stream;
 use futures_sink::Sink;
 
-use crate::{Error, Message, ReadyState, Result, WebSocket, WebSocketReceiver, WebSocketSender};
+use crate::{Error, Message, Result, WebSocket, WebSocketReceiver, WebSocketSender};
 
 impl Stream for WebSocketReceiver {
     type Item = Result<Message>;
@@ -16,17 +16,17 @@ impl Stream for WebSocketReceiver {
     }
 }
 
-/// Sending through the `Sink`: `poll_ready` fails with [`Error::NotOpen`] once the
-/// socket is no longer open; `poll_close` starts the closing handshake (code 1000)
-/// and completes when the socket has closed.
+/// Sending through the `Sink`: `poll_ready` waits while the browser's buffer is above
+/// the high-water mark (until it drains to the low-water mark; see
+/// [`WebSocketBuilder::backpressure`](crate::WebSocketBuilder::backpressure)) and
+/// fails with [`Error::NotOpen`] once the socket is no longer open; `poll_close`
+/// starts the closing handshake (code 1000) and completes when the socket has closed.
 impl Sink<Message> for WebSocketSender {
     type Error = Error;
 
-    fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
-        Poll::Ready(match self.ready_state() {
-            ReadyState::Open => Ok(()),
-            state => Err(Error::NotOpen { state }),
-        })
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        let this = &mut *self;
+        this.pacer.poll_ready(&this.socket, cx)
     }
 
     fn start_send(self: Pin<&mut Self>, message: Message) -> Result<()> {

@@ -59,9 +59,7 @@ impl WebSocket {
     pub(crate) fn from_socket(socket: Socket) -> Self {
         let socket = Rc::new(socket);
         Self {
-            sender: WebSocketSender {
-                socket: Rc::clone(&socket),
-            },
+            sender: WebSocketSender::new(Rc::clone(&socket)),
             receiver: WebSocketReceiver { socket },
         }
     }

@@ -111,10 +111,14 @@ pub(crate) async fn slow(
         Ok(handshake) => handshake,
         Err(refusal) => return refusal.into_response(),
     };
+    let outage = state.outages.current();
     tokio::select! {
         () = tokio::time::sleep(Duration::from_millis(ms)) => {}
         () = state.shutdown.cancelled() => {
             return plain(StatusCode::SERVICE_UNAVAILABLE, "server shutting down");
+        }
+        () = outage.cancelled() => {
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "server outage");
         }
     }
     state.accept("/slow", handshake, |conn| async move {

@@ -12,6 +12,14 @@
 //! | `/reject` | refuses the upgrade with HTTP 403 |
 //! | `/silent` | accepts, then never sends or answers anything |
 //!
+//! Admin paths, plain HTTP `GET` with `Access-Control-Allow-Origin: *` (so a test
+//! page on another origin can `fetch` them):
+//!
+//! | path | behaviour |
+//! | --- | --- |
+//! | `/admin/outage?ms=N` | a restart as the network sees it: drops every WebSocket without a close frame, closes the listening socket, binds the same port again after `N` ms (default 1000, at most 60000) |
+//! | `/admin/requests?path=P` | how many requests for path `P` (no query) arrived since the start, as a number |
+//!
 //! The subprotocols `echo` and `chat` are known; the first one the client
 //! offers wins, and no offer (or only unknown ones) selects none. Other paths
 //! are `404`, or static files when [`Config::www`] is set.
@@ -25,6 +33,7 @@
 //! # }
 //! ```
 
+mod admin;
 mod closing;
 mod config;
 mod echo;
@@ -35,6 +44,7 @@ mod server;
 mod state;
 mod statics;
 
+pub use admin::MAX_OUTAGE_MS;
 pub use config::{parse_size, Config, DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_PORT};
 pub use echo::GOODBYE;
 pub use error::Error;

@@ -7,7 +7,8 @@ use clap::Parser;
 use echo_server::{parse_size, Config, DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_PORT};
 
 /// WebSocket echo server with fault-injection paths (/echo, /close, /abrupt,
-/// /slow, /reject, /silent) and optional static files.
+/// /slow, /reject, /silent), admin paths for tests (/admin/outage?ms=N,
+/// /admin/requests?path=P) and optional static files.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {

@@ -4,6 +4,7 @@ use std::{future::IntoFuture, net::SocketAddr, path::Path, time::Duration};
 
 use axum::{
     http::StatusCode,
+    middleware,
     routing::{any, get},
     serve::ListenerExt,
     Router,
@@ -11,10 +12,14 @@ use axum::{
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use crate::{echo, faults, handshake::plain, state::AppState, statics, Config, Error};
+use crate::{admin, echo, faults, handshake::plain, state::AppState, statics, Config, Error};
 
 /// How long shutdown waits for open connections before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// How often binding the port again after an outage is tried, and the pause between.
+const REBIND_TRIES: u32 = 100;
+const REBIND_PAUSE: Duration = Duration::from_millis(20);
 
 /// Binds the listening socket as configured and starts serving in a
 /// background task.
@@ -43,25 +48,10 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     let shutdown = CancellationToken::new();
     let tracker = TaskTracker::new();
     let state = AppState::new(&config, shutdown.clone(), tracker.clone());
-    let app = router(state, config.www.as_deref());
-    let listener = listener.tap_io(|tcp| {
-        // Echo replies are small and flushed per batch: never wait for Nagle.
-        let _ = tcp.set_nodelay(true);
-    });
-    let signal = shutdown.clone();
+    let app = router(state.clone(), config.www.as_deref());
     let task = tokio::spawn(async move {
-        let server = axum::serve(listener, app)
-            .with_graceful_shutdown(signal.clone().cancelled_owned())
-            .into_future();
-        // HTTP connections get a grace period (a half-sent request must not
-        // hold the shutdown forever), then WebSocket sessions get theirs.
-        let result = tokio::select! {
-            result = server => result,
-            () = async {
-                signal.cancelled().await;
-                tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } => Ok(()),
-        };
+        let result = serve_periods(listener, app, &state).await;
+        // Connections get their grace period too, after HTTP's.
         tracker.close();
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait()).await;
         result
@@ -73,6 +63,80 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     })
 }
 
+/// Serves until shutdown, one period after another: an outage (`/admin/outage`)
+/// ends a period (the listener is closed), and after it the same address is bound
+/// again for the next.
+async fn serve_periods(
+    listener: TcpListener,
+    app: Router,
+    state: &AppState,
+) -> std::io::Result<()> {
+    let local_addr = listener.local_addr()?;
+    let shutdown = state.shutdown.clone();
+    let mut listener = Some(listener);
+    loop {
+        let outage = state.outages.current();
+        let bound = match listener.take() {
+            Some(bound) => bound,
+            None => rebind(local_addr, &shutdown).await?,
+        };
+        let bound = bound.tap_io(|tcp| {
+            // Echo replies are small and flushed per batch: never wait for Nagle.
+            let _ = tcp.set_nodelay(true);
+        });
+        let end = {
+            let (shutdown, outage) = (shutdown.clone(), outage.clone());
+            async move {
+                tokio::select! {
+                    () = shutdown.cancelled() => {}
+                    () = outage.cancelled() => {}
+                }
+            }
+        };
+        let server = axum::serve(bound, app.clone())
+            .with_graceful_shutdown(end)
+            .into_future();
+        // The listener closes as soon as the period ends; HTTP connections still
+        // answering get a grace period.
+        let result = tokio::select! {
+            result = server => result,
+            () = async {
+                tokio::select! {
+                    () = shutdown.cancelled() => {}
+                    () = outage.cancelled() => {}
+                }
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => Ok(()),
+        };
+        if shutdown.is_cancelled() || result.is_err() {
+            return result;
+        }
+        // An outage: stay away for its duration (or until shutdown), then come back.
+        tokio::select! {
+            () = tokio::time::sleep(state.outages.duration()) => {}
+            () = shutdown.cancelled() => return Ok(()),
+        }
+        state.outages.renew();
+        state.log(format_args!("outage over"));
+    }
+}
+
+/// Binds `addr` again after an outage, retrying for a while if the port is still
+/// held (the old listener is closed asynchronously).
+async fn rebind(addr: SocketAddr, shutdown: &CancellationToken) -> std::io::Result<TcpListener> {
+    let mut tries = 0;
+    loop {
+        match TcpListener::bind(addr).await {
+            Ok(listener) => return Ok(listener),
+            Err(err) if tries >= REBIND_TRIES || shutdown.is_cancelled() => return Err(err),
+            Err(_) => {
+                tries += 1;
+                tokio::time::sleep(REBIND_PAUSE).await;
+            }
+        }
+    }
+}
+
 /// All paths; WebSocket paths win over static files.
 fn router(state: AppState, www: Option<&Path>) -> Router {
     let router = Router::new()
@@ -82,11 +146,15 @@ fn router(state: AppState, www: Option<&Path>) -> Router {
         .route("/slow", get(faults::slow))
         .route("/reject", any(faults::reject))
         .route("/silent", get(faults::silent))
-        .with_state(state);
-    match www {
+        .route("/admin/outage", get(admin::outage))
+        .route("/admin/requests", get(admin::requests));
+    let router = match www {
         Some(dir) => router.fallback(statics::handler(dir)),
         None => router.fallback(|| async { plain(StatusCode::NOT_FOUND, "not found") }),
-    }
+    };
+    router
+        .layer(middleware::from_fn_with_state(state.clone(), admin::count))
+        .with_state(state)
 }
 
 /// A running server, returned by [`serve`].

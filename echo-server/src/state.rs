@@ -19,7 +19,11 @@ use tokio_tungstenite::{
 };
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use crate::{handshake::Handshake, Config};
+use crate::{
+    admin::{Outages, RequestCounts},
+    handshake::Handshake,
+    Config,
+};
 
 /// The raw byte stream of an upgraded connection.
 pub(crate) type Io = TokioIo<Upgraded>;
@@ -36,6 +40,10 @@ pub(crate) struct AppState {
     tracker: TaskTracker,
     verbose: bool,
     next_id: Arc<AtomicU64>,
+    /// The outage switch of `/admin/outage`.
+    pub(crate) outages: Arc<Outages>,
+    /// Requests received by path, for `/admin/requests`.
+    pub(crate) requests: Arc<RequestCounts>,
 }
 
 impl AppState {
@@ -46,6 +54,8 @@ impl AppState {
             tracker,
             verbose: config.verbose,
             next_id: Arc::new(AtomicU64::new(1)),
+            outages: Arc::new(Outages::new()),
+            requests: Arc::new(RequestCounts::default()),
         }
     }
 
@@ -57,7 +67,8 @@ impl AppState {
     }
 
     /// Answers the handshake with `101` and runs `on_open` on the upgraded
-    /// connection in a tracked task (awaited, with a grace period, on shutdown).
+    /// connection in a tracked task (awaited, with a grace period, on shutdown). An
+    /// outage (`/admin/outage`) drops the connection at once, without a close frame.
     pub(crate) fn accept<F, Fut>(
         &self,
         path: &'static str,
@@ -72,19 +83,31 @@ impl AppState {
         let on_upgrade = handshake.into_upgrade();
         let conn_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let state = self.clone();
+        let outage = self.outages.current();
         self.tracker.spawn(async move {
-            match on_upgrade.await {
-                Ok(upgraded) => {
-                    state.log(format_args!("#{conn_id} {path}: open"));
-                    let conn = Conn {
-                        id: conn_id,
-                        io: TokioIo::new(upgraded),
-                        state: state.clone(),
-                    };
-                    on_open(conn).await;
-                    state.log(format_args!("#{conn_id} {path}: done"));
+            let session = async {
+                match on_upgrade.await {
+                    Ok(upgraded) => {
+                        state.log(format_args!("#{conn_id} {path}: open"));
+                        let conn = Conn {
+                            id: conn_id,
+                            io: TokioIo::new(upgraded),
+                            state: state.clone(),
+                        };
+                        on_open(conn).await;
+                        state.log(format_args!("#{conn_id} {path}: done"));
+                    }
+                    Err(err) => {
+                        state.log(format_args!("#{conn_id} {path}: upgrade failed: {err}"));
+                    }
                 }
-                Err(err) => state.log(format_args!("#{conn_id} {path}: upgrade failed: {err}")),
+            };
+            tokio::select! {
+                () = session => {}
+                // Dropping the session drops the connection: TCP closes, no close frame.
+                () = outage.cancelled() => {
+                    state.log(format_args!("#{conn_id} {path}: dropped by an outage"));
+                }
             }
         });
         response

@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{close_info, describe, message_to_js};
+use super::convert::{close_info, describe, event_data_to_js};
 use super::error::type_error;
 use super::WasmSocket;
 
@@ -40,9 +40,11 @@ impl WasmSocket {
     ) -> Result<(), JsValue> {
         let callback = function(callback, "onMessage")?;
         self.reader.stop_queue(self.sender.closed());
-        let subscription = self
-            .sender
-            .on_message(move |message| call(&callback, &message_to_js(message)));
+        let subscription = self.sender.on_message_data(move |data| {
+            if let Some(message) = event_data_to_js(data) {
+                call(&callback, &message);
+            }
+        });
         self.callbacks.borrow_mut().push(subscription);
         Ok(())
     }
@@ -84,7 +86,7 @@ impl WasmSocket {
 }
 
 /// `value` as a function, or a `TypeError` naming the method.
-fn function(value: JsValue, method: &str) -> Result<Function, JsValue> {
+pub(super) fn function(value: JsValue, method: &str) -> Result<Function, JsValue> {
     value.dyn_into::<Function>().map_err(|value| {
         type_error(&format!(
             "{method}: the callback must be a function, got {}",
@@ -95,7 +97,7 @@ fn function(value: JsValue, method: &str) -> Result<Function, JsValue> {
 
 /// Calls a user callback; an exception it throws is reported, not propagated into
 /// the event dispatch (which runs in Rust).
-fn call(callback: &Function, argument: &JsValue) {
+pub(super) fn call(callback: &Function, argument: &JsValue) {
     if let Err(thrown) = callback.call1(&JsValue::UNDEFINED, argument) {
         if report_error(&thrown).is_err() {
             console_error(&thrown);

@@ -2,7 +2,7 @@
 //! messages (`string | Uint8Array | Blob`) and close events
 //! (`{ code, reason, wasClean }`).
 
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{CloseEvent, Message};
@@ -15,6 +15,19 @@ pub(crate) fn message_to_js(message: Message) -> JsValue {
         Message::Binary(bytes) => Uint8Array::from(bytes.as_slice()).into(),
         Message::Blob(blob) => blob.into(),
     }
+}
+
+/// A message event's `data` as JavaScript receives it, without copying: a `string`
+/// or a `Blob` as it is, an `ArrayBuffer` as a `Uint8Array` over it (the socket made
+/// it for this message alone). `None` for data the standard never delivers.
+pub(crate) fn event_data_to_js(data: JsValue) -> Option<JsValue> {
+    if data.is_string() {
+        return Some(data);
+    }
+    if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
+        return Some(Uint8Array::new(buffer).into());
+    }
+    data.is_instance_of::<web_sys::Blob>().then_some(data)
 }
 
 /// A close event as the plain object `{ code, reason, wasClean }`.

@@ -43,6 +43,8 @@ fn name(error: &Error) -> String {
         Error::AbnormalClose { .. } => "AbnormalClose",
         Error::BufferFull { .. } => "BufferFull",
         Error::UnexpectedData { .. } => "UnexpectedData",
+        #[cfg(feature = "reconnect")]
+        Error::OutboxFull { .. } => "OutboxFull",
         #[cfg(feature = "canvas")]
         Error::CanvasEncodeFailed { .. } => "CanvasEncodeFailed",
         #[cfg(feature = "canvas")]

@@ -13,6 +13,7 @@
 //! | `close(code?, reason?)`, `closed` | `close_with`, `closed()` |
 //! | `sendCanvas`, `sendCanvasPixels`, `drawMessage` | [`canvas`](crate::canvas) (feature `canvas`) |
 //! | a thrown or rejected `Error` named after the kind | [`Error`](crate::Error) |
+//! | `new ReconnectingSocket(url, { reconnect })`, `nextEvent()`, `onEvent` | [`ReconnectingWebSocket`](crate::ReconnectingWebSocket) and its [`Event`](crate::reconnect::Event)s (feature `reconnect`) |
 //!
 //! ```js
 //! import init, { WasmSocket } from "wasm-websocket";
@@ -31,9 +32,17 @@ mod callbacks;
 mod canvas;
 mod convert;
 mod error;
+#[cfg(feature = "reconnect")]
+mod events;
 mod options;
 mod reader;
+#[cfg(feature = "reconnect")]
+mod reconnect_options;
+#[cfg(feature = "reconnect")]
+mod reconnecting;
 mod socket;
 mod typescript;
 
+#[cfg(feature = "reconnect")]
+pub use reconnecting::WasmReconnectingSocket;
 pub use socket::{live_listeners_js, WasmSocket};

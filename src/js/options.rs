@@ -11,14 +11,17 @@ use super::error::{range_error, type_error};
 use crate::{BinaryType, WebSocketBuilder};
 
 /// Applies `options` (`undefined`, `null` or a `ConnectOptions` object) to `builder`.
+/// `reconnecting` says whether a `reconnect` field is allowed (it is read elsewhere).
 ///
 /// # Errors
-/// A `TypeError` when `options` is not an object or a field has the wrong type; a
-/// `RangeError` for a negative or non-finite `connectTimeoutMs`. Subprotocols are
-/// checked later, by [`WebSocketBuilder::connect`] (`InvalidProtocol`).
+/// A `TypeError` when `options` is not an object or a field has the wrong type (or is
+/// `reconnect` where it is not allowed); a `RangeError` for a negative or non-finite
+/// `connectTimeoutMs`. Subprotocols are checked later, by
+/// [`WebSocketBuilder::connect`] (`InvalidProtocol`).
 pub(crate) fn apply(
     mut builder: WebSocketBuilder,
     options: &JsValue,
+    reconnecting: bool,
 ) -> Result<WebSocketBuilder, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(builder);
@@ -30,6 +33,13 @@ pub(crate) fn apply(
         )));
     }
     let field = |key: &str| Reflect::get(options, &key.into());
+
+    if !field("reconnect")?.is_undefined() && !reconnecting {
+        return Err(type_error(
+            "connect: a WasmSocket never reconnects; use new ReconnectingSocket(url, options) \
+             for the reconnect option",
+        ));
+    }
 
     let protocols = field("protocols")?;
     if !protocols.is_undefined() {

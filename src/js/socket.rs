@@ -56,7 +56,7 @@ impl WasmSocket {
         url: String,
         #[wasm_bindgen(unchecked_optional_param_type = "ConnectOptions")] options: JsValue,
     ) -> Result<WasmSocket, JsValue> {
-        let builder = options::apply(WebSocket::builder(url), &options)?;
+        let builder = options::apply(WebSocket::builder(url), &options, false)?;
         let ws = builder.connect().await.map_err(|error| to_js(&error))?;
         let (sender, receiver) = ws.split();
         Ok(Self {
@@ -70,10 +70,30 @@ impl WasmSocket {
     /// Sends a text message.
     ///
     /// Throws `NotOpen` unless the socket is open (browsers silently drop data sent
-    /// after a close, so this is checked first).
+    /// after a close, so this is checked first), `TypeError` for another value.
     #[wasm_bindgen(js_name = sendText)]
-    pub fn send_text(&self, text: &str) -> Result<(), JsValue> {
-        self.sender.send_text(text).map_err(|error| to_js(&error))
+    pub fn send_text(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<(), JsValue> {
+        if !text.is_string() {
+            return Err(type_error(&format!(
+                "sendText: expected a string, got {}",
+                describe(&text)
+            )));
+        }
+        // The string goes to the browser as it is: no round trip through UTF-8 in
+        // wasm memory.
+        self.sender
+            .check_can_send()
+            .and_then(|()| {
+                Ok(self
+                    .sender
+                    .as_raw()
+                    .unchecked_ref::<RawSocket>()
+                    .send_string(&text)?)
+            })
+            .map_err(|error| to_js(&error))
     }
 
     /// Sends the bytes of a `Uint8Array` (only those it covers, not the rest of its
@@ -197,6 +217,18 @@ impl Drop for WasmSocket {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `WebSocket`, for a `send` that takes a JavaScript string as it is
+    /// (web-sys's takes a `&str`, which it decodes from wasm memory again).
+    #[wasm_bindgen(js_name = WebSocket)]
+    type RawSocket;
+
+    /// `WebSocket.send(string)`.
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send_string(this: &RawSocket, text: &JsValue) -> Result<(), JsValue>;
+}
+
 /// How many event listeners the library holds in this page: each open `WasmSocket`
 /// holds three, and one more per callback. Back to where it was once every socket is
 /// freed (and its pending promises settled). For leak tests and diagnostics.
@@ -226,7 +258,7 @@ pub(super) fn checked<'a, T: JsCast>(
 
 /// A close code from a JavaScript number: an integer that fits in 16 bits (the
 /// checks on its value are the Rust API's).
-fn close_code(code: f64) -> Result<u16, JsValue> {
+pub(super) fn close_code(code: f64) -> Result<u16, JsValue> {
     if code.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&code) {
         // An integer in 0..=65535, checked just above.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]

@@ -14,7 +14,7 @@ export interface ConnectOptions {
   protocols?: string[];
   /** How binary messages arrive: as a `Uint8Array` (`"arraybuffer"`, the default) or as a `Blob`. */
   binaryType?: "arraybuffer" | "blob";
-  /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. */
+  /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. With {@link ReconnectingSocket}, the limit of each attempt. */
   connectTimeoutMs?: number | null;
 }
 
@@ -39,6 +39,7 @@ export type WsErrorName =
   | "CloseReasonTooLong"
   | "AbnormalClose"
   | "BufferFull"
+  | "OutboxFull"
   | "UnexpectedData"
   | "CanvasEncodeFailed"
   | "NoContext2d"
@@ -71,4 +72,78 @@ export interface ImageSize {
   width: number;
   height: number;
 }
+"#;
+
+#[cfg(feature = "reconnect")]
+#[wasm_bindgen(typescript_custom_section)]
+const RECONNECT_TYPES: &'static str = r#"
+/** Options of `new ReconnectingSocket(url, options)`: those of {@link WasmSocket.connect}, and `reconnect`. */
+export interface ReconnectingOptions extends ConnectOptions {
+  /** How to reconnect; every field has a default. */
+  reconnect?: ReconnectOptions;
+}
+
+/** How a {@link ReconnectingSocket} reconnects. */
+export interface ReconnectOptions {
+  /** The delay before the first attempt, in ms (default 500); each next one is `factor` times longer. */
+  initialDelayMs?: number;
+  /** How much each delay grows (default 2, at least 1). */
+  factor?: number;
+  /** The longest delay, in ms (default 30000). */
+  maxDelayMs?: number;
+  /** The largest part of each delay taken off at random, 0 to 1 (default 0.5). */
+  jitter?: number;
+  /** Failed attempts in a row before giving up (a `gaveUp` event); `null` (the default) never gives up, 0 never reconnects. */
+  maxAttempts?: number | null;
+  /** How long a connection must stay open, in ms, before a loss starts the count of attempts again (default 5000). */
+  stableAfterMs?: number;
+  /** Close codes after which the socket does not reconnect (default `[1000]`). */
+  finalCloseCodes?: number[];
+  /** The outbox, where sends wait while disconnected. */
+  outbox?: {
+    /** At most this many messages (default 1024). */
+    maxMessages?: number;
+    /** At most this many bytes (default 1 MiB). */
+    maxBytes?: number;
+    /** When full: throw `OutboxFull` (`"reject"`, the default) or drop the oldest and report them (`"dropOldest"`). */
+    whenFull?: "reject" | "dropOldest";
+  };
+  /** Whether waiting messages are sent when a connection opens (default `true`); else they come back in an `unsent` event. */
+  replay?: boolean;
+  /** Application pings; a connection silent for `timeoutMs` after a ping is closed and replaced. Default none. */
+  heartbeat?: {
+    intervalMs: number;
+    timeoutMs: number;
+    /** The ping's text (default `"ping"`). */
+    message?: string;
+    /** Messages equal to this text answer pings and are not handed over as events. */
+    reply?: string;
+  } | null;
+}
+
+/** An event of a {@link ReconnectingSocket}, from `nextEvent()` or `onEvent`. */
+export type ReconnectEvent =
+  | { type: "message"; data: WsMessage }
+  | { type: "open" }
+  | { type: "reconnected"; attempt: number }
+  | {
+      type: "disconnected";
+      /** `"closed"` (see `closeInfo`), `"heartbeatTimeout"` (see `silentForMs`) or `"requested"` (`reconnect()`). */
+      reason: "closed" | "heartbeatTimeout" | "requested";
+      closeInfo?: CloseInfo;
+      silentForMs?: number;
+      /** Bytes still in the browser's buffer when the connection was lost: certainly not delivered. */
+      buffered: number;
+    }
+  | { type: "reconnecting"; attempt: number; delayMs: number }
+  | { type: "attemptFailed"; attempt: number; error: WsError }
+  | {
+      type: "unsent";
+      /** Messages that were accepted but will not be sent, in order. */
+      messages: WsMessage[];
+      reason: "droppedOldest" | "notReplayed" | "closed" | "gaveUp" | "failed";
+      error?: WsError;
+    }
+  | { type: "gaveUp"; attempts: number }
+  | { type: "closed"; closeInfo: CloseInfo | null };
 "#;

@@ -7,6 +7,7 @@ use core::future::Future;
 use futures::future::{select, Either};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
 use wasm_websocket::{Message, WebSocket};
 
 /// The echo server the test harness (`cargo xtask test`) started, as `ws://host:port`.
@@ -83,4 +84,42 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
         .collect()
+}
+
+#[wasm_bindgen(inline_js = r#"
+export async function fetch_text(url) {
+  const response = await fetch(url);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}: ${text}`);
+  return text;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn fetch_text(url: &str) -> Result<JsValue, JsValue>;
+}
+
+/// GETs an admin path of the echo server over HTTP (e.g. `/admin/outage?ms=500`) and
+/// returns the body.
+pub async fn admin(path_and_query: &str) -> String {
+    let base = ECHO_BASE.replacen("ws://", "http://", 1);
+    let url = format!("{base}{path_and_query}");
+    wait(&format!("GET {url}"), fetch_text(&url))
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e:?}"))
+        .as_string()
+        .expect("a text body")
+}
+
+/// How many requests for `path` the echo server has received since it started.
+pub async fn requests(path: &str) -> u64 {
+    admin(&format!("/admin/requests?path={path}"))
+        .await
+        .parse()
+        .expect("a count")
+}
+
+/// Milliseconds since the epoch, for measuring.
+pub fn now() -> f64 {
+    js_sys::Date::now()
 }

@@ -15,13 +15,17 @@
 // - close(code?, reason?), closed, onClose, onError, server-initiated closes;
 // - free(): listeners removed, callbacks silenced, pending promises settled;
 // - callback exceptions reported without breaking delivery;
-// - sendCanvas, sendCanvasPixels and drawMessage, with their errors.
+// - sendCanvas, sendCanvasPixels and drawMessage, with their errors;
+// - ReconnectingSocket: a server outage (/admin/outage) survived with the outbox sent
+//   in order; growing delays and gaveUp against /reject; OutboxFull and the unsent
+//   event; onEvent taking over from nextEvent(); free() releasing every listener;
+//   malformed reconnect options, and WasmSocket.connect refusing the option.
 //
 // Every await is bounded (wait()), and every test as a whole, so a hung socket fails
 // one test and not the run. Results go to window.__jsApiResults as they come, and
 // window.__jsApiDone is set at the end (tests/js/run.mjs polls both).
 
-import init, { WasmSocket, liveListeners } from "wasm-websocket";
+import init, { ReconnectingSocket, WasmSocket, liveListeners } from "wasm-websocket";
 
 const params = new URLSearchParams(location.search);
 const ECHO = `ws://${location.host}`;
@@ -659,6 +663,151 @@ test("canvas functions fail with named errors", async () => {
   await wait(ws.closed, "closed");
   await rejects(ws.sendCanvas(target), "NotOpen", "sendCanvas after close");
   throws(() => ws.sendCanvasPixels(target), "NotOpen", "sendCanvasPixels after close");
+});
+
+// ---------------------------------------------------------------- reconnecting
+
+/** A ReconnectingSocket to `path`, freed after the test. */
+function reconnecting(path, reconnect, options = {}) {
+  const ws = new ReconnectingSocket(ECHO + path, { ...options, reconnect });
+  open.push(ws);
+  return ws;
+}
+
+/** Events from nextEvent() up to and including the first of type `last`. */
+async function eventsUntil(ws, last, ms = STEP_MS) {
+  const events = [];
+  for (;;) {
+    const event = await wait(ws.nextEvent(), `events until ${last}`, ms);
+    assert(event !== null, `the events ended before ${last}: ${show(events)}`);
+    events.push(event);
+    if (event.type === last) return events;
+  }
+}
+
+test("ReconnectingSocket survives a server outage and sends the outbox in order", async () => {
+  const ws = reconnecting("/echo", { initialDelayMs: 100, jitter: 0 });
+  deepEq(await wait(ws.nextEvent(), "open"), { type: "open" }, "first event");
+  eq(ws.isOpen, true, "isOpen");
+  const response = await wait(fetch("/admin/outage?ms=600"), "start an outage");
+  eq(response.status, 200, "outage status");
+  const lost = await eventsUntil(ws, "disconnected");
+  const disconnected = lost[lost.length - 1];
+  eq(disconnected.reason, "closed", "reason");
+  eq(disconnected.closeInfo.code, 1006, "close code");
+  eq(ws.isOpen, false, "isOpen while disconnected");
+  for (let i = 0; i < 5; i++) ws.sendText(`queued ${i}`);
+  eq(ws.queuedMessages, 5, "queuedMessages");
+  eq(ws.queuedBytes, 40, "queuedBytes");
+  const events = await eventsUntil(ws, "reconnected", 10_000);
+  const delays = events.filter((e) => e.type === "reconnecting").map((e) => e.delayMs);
+  assert(delays.length >= 2, `attempts: ${show(events)}`);
+  assert(delays.every((d, i) => i === 0 || d > delays[i - 1]), `delays grow: ${delays}`);
+  const echoes = [];
+  while (echoes.length < 5) {
+    const event = await wait(ws.nextEvent(), "echo");
+    eq(event.type, "message", "event type");
+    echoes.push(event.data);
+  }
+  deepEq(echoes, [0, 1, 2, 3, 4].map((i) => `queued ${i}`), "echoes in order");
+  ws.close(4000, "done");
+  const closed = await wait(ws.nextEvent(), "closed");
+  deepEq(closed, { type: "closed", closeInfo: { code: 4000, reason: "done", wasClean: true } }, "closed");
+  eq(await wait(ws.nextEvent(), "end"), null, "after closed");
+});
+
+test("ReconnectingSocket backs off against /reject and gives up", async () => {
+  const ws = reconnecting("/reject", { initialDelayMs: 20, factor: 3, maxAttempts: 2, jitter: 0 });
+  const events = await eventsUntil(ws, "gaveUp", 10_000);
+  deepEq(
+    events.map((e) => e.type),
+    ["attemptFailed", "reconnecting", "attemptFailed", "reconnecting", "attemptFailed", "gaveUp"],
+    "event types",
+  );
+  deepEq(events.filter((e) => e.type === "reconnecting").map((e) => e.delayMs), [20, 60], "delays");
+  for (const failed of events.filter((e) => e.type === "attemptFailed")) {
+    isError(failed.error, "ConnectionFailed", "attempt error");
+    eq(failed.error.closeInfo.code, 1006, "attempt close code");
+  }
+  eq(events[events.length - 1].attempts, 2, "attempts");
+  eq(await wait(ws.nextEvent(), "end"), null, "after gaveUp");
+  throws(() => ws.sendText("late"), "NotOpen", "send after gaveUp");
+  throws(() => ws.reconnect(), "NotOpen", "reconnect after gaveUp");
+});
+
+test("ReconnectingSocket: a full outbox throws OutboxFull, close hands back the rest", async () => {
+  const ws = reconnecting("/reject", { initialDelayMs: 60_000, outbox: { maxMessages: 2 } });
+  eq((await wait(ws.nextEvent(), "first failure")).type, "attemptFailed", "first event");
+  ws.sendText("a");
+  ws.sendBytes(Uint8Array.of(1, 2, 3));
+  throws(() => ws.sendText("c"), "OutboxFull", "a third message", "2 messages (4 bytes)");
+  throws(() => ws.sendText(42), "TypeError", "a number");
+  throws(() => ws.close(1001), "InvalidCloseCode", "close(1001)");
+  ws.close();
+  const events = await eventsUntil(ws, "closed");
+  const unsent = events.find((e) => e.type === "unsent");
+  eq(unsent.reason, "closed", "unsent reason");
+  eq(unsent.messages[0], "a", "first unsent");
+  bytesEq(unsent.messages[1], [1, 2, 3], "second unsent");
+  eq(events[events.length - 1].closeInfo, null, "closed without a connection");
+
+  const dropping = reconnecting("/reject", {
+    initialDelayMs: 60_000,
+    outbox: { maxMessages: 1, whenFull: "dropOldest" },
+  });
+  dropping.sendText("old");
+  dropping.sendText("new");
+  const dropped = (await eventsUntil(dropping, "unsent")).pop();
+  deepEq(dropped, { type: "unsent", messages: ["old"], reason: "droppedOldest" }, "dropped");
+});
+
+test("ReconnectingSocket: onEvent takes over from nextEvent(); free() releases everything", async () => {
+  // Sockets freed by the previous test release their listeners at their driver's next
+  // turn: let them.
+  await sleep(50);
+  const before = liveListeners();
+  const ws = reconnecting("/echo", { heartbeat: { intervalMs: 50, timeoutMs: 1000, reply: "ping" } });
+  const pending = ws.nextEvent();
+  const seen = [];
+  ws.onEvent((event) => seen.push(event));
+  eq(await wait(pending, "pending nextEvent"), null, "a pending nextEvent() moves aside");
+  await until(() => seen.some((e) => e.type === "open"), "open through onEvent");
+  ws.sendText("hello");
+  await until(() => seen.some((e) => e.type === "message"), "message through onEvent");
+  await sleep(200);
+  deepEq(
+    seen.filter((e) => e.type === "message").map((e) => e.data),
+    ["hello"],
+    "messages (the heartbeat's replies are kept out)",
+  );
+  assert(liveListeners() > before, "listeners while open");
+  free(ws);
+  await sleep(50);
+  eq(liveListeners(), before, "listeners after free()");
+  const count = seen.length;
+  await sleep(150);
+  eq(seen.length, count, "no event after free()");
+});
+
+test("ReconnectingSocket refuses malformed options; WasmSocket.connect refuses reconnect", async () => {
+  const url = `${ECHO}/echo`;
+  const bad = [
+    [{ reconnect: 5 }, "TypeError", "reconnect must be an object"],
+    [{ reconnect: { initialDelayMs: -1 } }, "RangeError", "initialDelayMs"],
+    [{ reconnect: { factor: 0.5 } }, "RangeError", "factor"],
+    [{ reconnect: { jitter: 2 } }, "RangeError", "jitter"],
+    [{ reconnect: { maxAttempts: 1.5 } }, "RangeError", "maxAttempts"],
+    [{ reconnect: { maxAttempts: "3" } }, "TypeError", "maxAttempts"],
+    [{ reconnect: { finalCloseCodes: [70000] } }, "RangeError", "finalCloseCodes"],
+    [{ reconnect: { outbox: { whenFull: "drop" } } }, "TypeError", "whenFull"],
+    [{ reconnect: { replay: "yes" } }, "TypeError", "replay"],
+    [{ reconnect: { heartbeat: { intervalMs: 10 } } }, "TypeError", "timeoutMs"],
+    [{ connectTimeoutMs: "1" }, "TypeError", "connectTimeoutMs"],
+  ];
+  for (const [options, name, part] of bad) {
+    throws(() => new ReconnectingSocket(url, options), name, show(options), part);
+  }
+  await rejects(WasmSocket.connect(url, { reconnect: {} }), "TypeError", "connect with reconnect", "ReconnectingSocket");
 });
 
 // ---------------------------------------------------------------- runner

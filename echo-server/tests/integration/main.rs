@@ -1,6 +1,7 @@
 //! Integration tests: the server runs in-process on port 0 (the `binary`
 //! module spawns the real executable), and every test is bounded by a timeout.
 
+mod admin;
 mod binary;
 mod closing;
 mod common;

@@ -5,12 +5,16 @@
 import init, {
   initSync,
   liveListeners,
+  ReconnectingSocket,
   WasmSocket,
   type CloseInfo,
   type ConnectOptions,
   type ImageSize,
   type ImageType,
   type InitOutput,
+  type ReconnectEvent,
+  type ReconnectingOptions,
+  type ReconnectOptions,
   type WsError,
   type WsErrorName,
   type WsMessage,
@@ -80,3 +84,25 @@ ws.readyState = 1;
 ws.closed = Promise.resolve({ code: 1000, reason: "", wasClean: true });
 // @ts-expect-error the constructor is private: sockets come from connect()
 new WasmSocket();
+
+// The reconnecting socket.
+expect<Equals<ConstructorParameters<typeof ReconnectingSocket>, [url: string, options?: ReconnectingOptions]>>();
+expect<Equals<ReconnectingOptions["reconnect"], ReconnectOptions | undefined>>();
+expect<Equals<ReconnectingOptions["protocols"], string[] | undefined>>();
+expect<Equals<ReconnectOptions["maxAttempts"], number | null | undefined>>();
+expect<Equals<NonNullable<ReconnectOptions["outbox"]>["whenFull"], "reject" | "dropOldest" | undefined>>();
+type Reconnecting<K extends keyof ReconnectingSocket> = ReconnectingSocket[K];
+expect<Equals<Reconnecting<"sendText">, (text: string) => void>>();
+expect<Equals<Reconnecting<"sendBytes">, (bytes: Uint8Array) => void>>();
+expect<Equals<Reconnecting<"nextEvent">, () => Promise<ReconnectEvent | null>>>();
+expect<Equals<Reconnecting<"onEvent">, (callback: (event: ReconnectEvent) => void) => void>>();
+expect<Equals<Reconnecting<"reconnect">, () => void>>();
+expect<Equals<Reconnecting<"isOpen">, boolean>>();
+expect<Equals<Reconnecting<"queuedMessages">, number>>();
+expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "unsent" | "gaveUp" | "closed">>();
+expect<Equals<Extract<ReconnectEvent, { type: "reconnecting" }>, { type: "reconnecting"; attempt: number; delayMs: number }>>();
+expect<Equals<Extract<ReconnectEvent, { type: "attemptFailed" }>["error"], WsError>>();
+expect<Equals<Extract<WsErrorName, "OutboxFull">, "OutboxFull">>();
+declare const reconnecting: ReconnectingSocket;
+// @ts-expect-error isOpen is read-only
+reconnecting.isOpen = true;

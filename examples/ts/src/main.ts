@@ -8,11 +8,14 @@
 import init, {
   initSync,
   liveListeners,
+  ReconnectingSocket,
   WasmSocket,
   type CloseInfo,
   type ConnectOptions,
   type ImageSize,
   type ImageType,
+  type ReconnectEvent,
+  type ReconnectingOptions,
   type WsError,
   type WsErrorName,
   type WsMessage,
@@ -47,6 +50,7 @@ function explain(error: unknown): string {
       return "the server did not answer in time";
     case "NotOpen":
     case "BufferFull":
+    case "OutboxFull":
       return `cannot send now: ${error.message}`;
     case "InvalidCloseCode":
     case "CloseReasonTooLong":
@@ -121,6 +125,59 @@ async function callbacksAndClose(ws: WasmSocket): Promise<CloseInfo> {
   return closed;
 }
 
+/** A feed that survives server restarts: sends wait while disconnected. */
+async function reconnectingFeed(url: string): Promise<void> {
+  const options: ReconnectingOptions = {
+    protocols: ["echo"],
+    connectTimeoutMs: 3_000,
+    reconnect: {
+      initialDelayMs: 250,
+      factor: 2,
+      maxDelayMs: 10_000,
+      jitter: 0.5,
+      maxAttempts: 20,
+      finalCloseCodes: [1000, 4001],
+      outbox: { maxMessages: 100, maxBytes: 64 * 1024, whenFull: "dropOldest" },
+      replay: true,
+      heartbeat: { intervalMs: 15_000, timeoutMs: 5_000, message: "ping", reply: "ping" },
+    },
+  };
+  using feed = new ReconnectingSocket(url, options);
+  feed.sendText("subscribe"); // waits in the outbox until the connection opens
+  for (;;) {
+    const event: ReconnectEvent | null = await feed.nextEvent();
+    if (event === null) break;
+    switch (event.type) {
+      case "message":
+        console.log(`feed: ${describe(event.data)}`);
+        feed.close(1000, "enough");
+        break;
+      case "reconnecting":
+        console.log(`attempt ${event.attempt} in ${event.delayMs} ms`);
+        break;
+      case "attemptFailed":
+        console.warn(explain(event.error));
+        break;
+      case "disconnected":
+        console.warn(`lost (${event.reason}); ${event.buffered} bytes surely not delivered`);
+        break;
+      case "unsent":
+        console.warn(`${event.messages.length} messages not sent (${event.reason})`);
+        break;
+      case "gaveUp":
+        console.error(`gave up after ${event.attempts} attempts`);
+        break;
+      case "closed":
+        console.log(`feed closed: ${event.closeInfo?.code ?? "no connection"}`);
+        break;
+      case "open":
+      case "reconnected":
+        console.log(`feed ${event.type}, ${feed.queuedMessages} messages waiting`);
+        break;
+    }
+  }
+}
+
 /** Starts the module from bytes the app already has (a worker, say). */
 export function startFromBytes(bytes: BufferSource): void {
   initSync({ module: bytes });
@@ -149,4 +206,6 @@ export async function main(url: string, source: HTMLCanvasElement, target: HTMLC
     using scoped = await WasmSocket.connect(url);
     scoped.sendText("freed by `using`");
   }
+
+  await reconnectingFeed(url);
 }

@@ -1,0 +1,242 @@
+//! `ReconnectOptions`, the `reconnect` field of the options of
+//! `new ReconnectingSocket(url, options)`, read into a [`ReconnectConfig`].
+
+use core::time::Duration;
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::convert::describe;
+use super::error::{range_error, type_error};
+use crate::reconnect::{Backoff, Heartbeat, ReconnectConfig, WhenFull};
+use crate::Message;
+
+/// The `reconnect` field of `options` (absent, `undefined` or an object) as a config.
+///
+/// # Errors
+/// A `TypeError` for a field of the wrong type, a `RangeError` for a number out of
+/// range (negative, not finite, not an integer where one is needed).
+pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
+    let mut config = ReconnectConfig::default();
+    if !options.is_object() {
+        return Ok(config);
+    }
+    let reconnect = Reflect::get(options, &"reconnect".into())?;
+    if reconnect.is_undefined() {
+        return Ok(config);
+    }
+    let fields = Fields::of(&reconnect, "reconnect")?;
+
+    let mut backoff = Backoff::default();
+    if let Some(initial) = fields.millis("initialDelayMs")? {
+        backoff = backoff.initial(initial);
+    }
+    if let Some(max) = fields.millis("maxDelayMs")? {
+        backoff = backoff.max(max);
+    }
+    if let Some(factor) = fields.number("factor")? {
+        if !(factor.is_finite() && factor >= 1.0) {
+            return Err(range_error(&format!(
+                "reconnect: factor must be a finite number >= 1, got {factor}"
+            )));
+        }
+        backoff = backoff.factor(factor);
+    }
+    if let Some(jitter) = fields.number("jitter")? {
+        if !(0.0..=1.0).contains(&jitter) {
+            return Err(range_error(&format!(
+                "reconnect: jitter must be between 0 and 1, got {jitter}"
+            )));
+        }
+        backoff = backoff.jitter(jitter);
+    }
+    config = config.backoff(backoff);
+
+    let max_attempts = fields.get("maxAttempts")?;
+    if max_attempts.is_null() {
+        config = config.max_attempts(None);
+    } else if !max_attempts.is_undefined() {
+        let attempts = whole(&max_attempts, "reconnect: maxAttempts", u32::MAX.into())?;
+        config = config.max_attempts(Some(u32::try_from(attempts).unwrap_or(u32::MAX)));
+    }
+    if let Some(stable) = fields.millis("stableAfterMs")? {
+        config = config.stable_after(stable);
+    }
+    let codes = fields.get("finalCloseCodes")?;
+    if !codes.is_undefined() {
+        if !Array::is_array(&codes) {
+            return Err(type_error(&format!(
+                "reconnect: finalCloseCodes must be an array of numbers, got {}",
+                describe(&codes)
+            )));
+        }
+        let codes = codes
+            .unchecked_ref::<Array>()
+            .iter()
+            .map(|code| {
+                let code = whole(&code, "reconnect: finalCloseCodes", u16::MAX.into())?;
+                Ok(u16::try_from(code).unwrap_or(u16::MAX))
+            })
+            .collect::<Result<Vec<u16>, JsValue>>()?;
+        config = config.final_close_codes(codes);
+    }
+    if let Some(replay) = fields.boolean("replay")? {
+        config = config.replay(replay);
+    }
+
+    let outbox = fields.get("outbox")?;
+    if !outbox.is_undefined() {
+        let outbox = Fields::of(&outbox, "reconnect.outbox")?;
+        let max_messages = outbox.size("maxMessages")?;
+        let max_bytes = outbox.size("maxBytes")?;
+        let when_full = outbox.get("whenFull")?;
+        let when_full = match when_full.as_string().as_deref() {
+            _ if when_full.is_undefined() => WhenFull::Reject,
+            Some("reject") => WhenFull::Reject,
+            Some("dropOldest") => WhenFull::DropOldest,
+            _ => {
+                return Err(type_error(&format!(
+                    "reconnect.outbox: whenFull must be \"reject\" or \"dropOldest\", got {}",
+                    describe(&when_full)
+                )))
+            }
+        };
+        config = config.outbox(
+            max_messages.unwrap_or(crate::reconnect::DEFAULT_OUTBOX_MESSAGES),
+            max_bytes.unwrap_or(crate::reconnect::DEFAULT_OUTBOX_BYTES),
+            when_full,
+        );
+    }
+
+    let heartbeat = fields.get("heartbeat")?;
+    if heartbeat.is_null() {
+        config = config.heartbeat(None);
+    } else if !heartbeat.is_undefined() {
+        let beat = Fields::of(&heartbeat, "reconnect.heartbeat")?;
+        let (Some(interval), Some(timeout)) =
+            (beat.millis("intervalMs")?, beat.millis("timeoutMs")?)
+        else {
+            return Err(type_error(
+                "reconnect.heartbeat: intervalMs and timeoutMs are required numbers",
+            ));
+        };
+        let mut heartbeat = Heartbeat::new(interval, timeout);
+        if let Some(message) = beat.string("message")? {
+            heartbeat = heartbeat.message(Message::Text(message));
+        }
+        if let Some(reply) = beat.string("reply")? {
+            heartbeat = heartbeat.reply(Message::Text(reply));
+        }
+        config = config.heartbeat(Some(heartbeat));
+    }
+    Ok(config)
+}
+
+/// The fields of one options object, read with error messages that name it.
+struct Fields<'a> {
+    object: &'a JsValue,
+    name: &'static str,
+}
+
+impl<'a> Fields<'a> {
+    fn of(object: &'a JsValue, name: &'static str) -> Result<Self, JsValue> {
+        if object.is_object() && !Array::is_array(object) {
+            Ok(Self { object, name })
+        } else {
+            Err(type_error(&format!(
+                "{name} must be an object, got {}",
+                describe(object)
+            )))
+        }
+    }
+
+    fn get(&self, key: &str) -> Result<JsValue, JsValue> {
+        Reflect::get(self.object, &key.into())
+    }
+
+    fn number(&self, key: &str) -> Result<Option<f64>, JsValue> {
+        let value = self.get(key)?;
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        value.as_f64().map(Some).ok_or_else(|| {
+            type_error(&format!(
+                "{}: {key} must be a number, got {}",
+                self.name,
+                describe(&value)
+            ))
+        })
+    }
+
+    fn millis(&self, key: &str) -> Result<Option<Duration>, JsValue> {
+        let Some(ms) = self.number(key)? else {
+            return Ok(None);
+        };
+        Duration::try_from_secs_f64(ms / 1000.0)
+            .map(Some)
+            .map_err(|_| {
+                range_error(&format!(
+                    "{}: {key} must be a finite number >= 0, got {ms}",
+                    self.name
+                ))
+            })
+    }
+
+    fn size(&self, key: &str) -> Result<Option<usize>, JsValue> {
+        let value = self.get(key)?;
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        let limit = usize::MAX as f64;
+        let size = whole(&value, &format!("{}: {key}", self.name), limit)?;
+        // `whole` checked 0..=usize::MAX and no fraction.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(Some(size as usize))
+    }
+
+    fn boolean(&self, key: &str) -> Result<Option<bool>, JsValue> {
+        let value = self.get(key)?;
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        value.as_bool().map(Some).ok_or_else(|| {
+            type_error(&format!(
+                "{}: {key} must be a boolean, got {}",
+                self.name,
+                describe(&value)
+            ))
+        })
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        let value = self.get(key)?;
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        value.as_string().map(Some).ok_or_else(|| {
+            type_error(&format!(
+                "{}: {key} must be a string, got {}",
+                self.name,
+                describe(&value)
+            ))
+        })
+    }
+}
+
+/// A whole number in `0..=max`, as an `f64` (so exact for the limits used here).
+fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValue> {
+    let Some(number) = value.as_f64() else {
+        return Err(type_error(&format!(
+            "{what} must be a number, got {}",
+            describe(value)
+        )));
+    };
+    if number.fract() != 0.0 || !(0.0..=max).contains(&number) {
+        return Err(range_error(&format!(
+            "{what} must be a whole number from 0 to {max}, got {number}"
+        )));
+    }
+    // Checked above: a whole number in 0..=max (at most 2^64).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(number as u64)
+}

@@ -1,0 +1,142 @@
+//! What a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) does when the
+//! connection is lost: the backoff, the attempt limit, the final close codes, the
+//! outbox and the heartbeat.
+
+use core::time::Duration;
+
+use super::{Backoff, Heartbeat, WhenFull};
+
+/// How long a connection must stay open to count as a success unless set: 5 s.
+pub const DEFAULT_STABLE_AFTER: Duration = Duration::from_secs(5);
+
+/// The most messages the outbox holds unless set: 1024.
+pub const DEFAULT_OUTBOX_MESSAGES: usize = 1024;
+
+/// The most bytes the outbox holds unless set: 1 MiB.
+pub const DEFAULT_OUTBOX_BYTES: usize = 1 << 20;
+
+/// The reconnecting policy.
+///
+/// The timeout of each attempt is the connect timeout of the
+/// [`WebSocketBuilder`](crate::WebSocketBuilder) the socket was made from.
+///
+/// ```
+/// use std::time::Duration;
+/// use wasm_websocket::reconnect::{Backoff, Heartbeat, ReconnectConfig, WhenFull};
+///
+/// let config = ReconnectConfig::default()
+///     .backoff(Backoff::default().initial(Duration::from_millis(250)).max(Duration::from_secs(10)))
+///     .max_attempts(Some(20))
+///     .final_close_codes([1000, 4001])
+///     .outbox(256, 64 * 1024, WhenFull::DropOldest)
+///     .heartbeat(Some(Heartbeat::new(Duration::from_secs(20), Duration::from_secs(5))));
+/// assert_ne!(config, ReconnectConfig::default());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReconnectConfig {
+    pub(crate) backoff: Backoff,
+    pub(crate) max_attempts: Option<u32>,
+    pub(crate) stable_after: Duration,
+    pub(crate) final_close_codes: Vec<u16>,
+    pub(crate) max_messages: usize,
+    pub(crate) max_bytes: usize,
+    pub(crate) when_full: WhenFull,
+    pub(crate) replay: bool,
+    pub(crate) heartbeat: Option<Heartbeat>,
+}
+
+impl Default for ReconnectConfig {
+    fn default() -> Self {
+        Self {
+            backoff: Backoff::default(),
+            max_attempts: None,
+            stable_after: DEFAULT_STABLE_AFTER,
+            final_close_codes: vec![1000],
+            max_messages: DEFAULT_OUTBOX_MESSAGES,
+            max_bytes: DEFAULT_OUTBOX_BYTES,
+            when_full: WhenFull::Reject,
+            replay: true,
+            heartbeat: None,
+        }
+    }
+}
+
+impl ReconnectConfig {
+    /// The default policy: [`Backoff::default`], attempts without limit, 1000 as the
+    /// only final code, an outbox of 1024 messages and 1 MiB that rejects when full and
+    /// is replayed, no heartbeat.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The delays between attempts.
+    #[must_use]
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// How many reconnect attempts in a row may fail before the socket gives up
+    /// ([`Event::GaveUp`](super::Event::GaveUp)); `None` (the default) never gives up,
+    /// `Some(0)` never reconnects (a socket with only a heartbeat, say). The count
+    /// starts again once a connection has stayed open for
+    /// [`stable_after`](Self::stable_after).
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: Option<u32>) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// How long a connection must stay open before a loss starts the count of
+    /// attempts (and the backoff) from the beginning again. A server that accepts and
+    /// drops at once therefore still meets a growing delay and the attempt limit.
+    /// Default 5 s.
+    #[must_use]
+    pub fn stable_after(mut self, duration: Duration) -> Self {
+        self.stable_after = duration;
+        self
+    }
+
+    /// Close codes after which the socket does not reconnect but ends with
+    /// [`Event::Closed`](super::Event::Closed) (a server saying "go away for good",
+    /// or "authentication failed"). Default: 1000 only. A close the user starts never
+    /// reconnects, whatever its code.
+    #[must_use]
+    pub fn final_close_codes(mut self, codes: impl IntoIterator<Item = u16>) -> Self {
+        self.final_close_codes = codes.into_iter().collect();
+        self
+    }
+
+    /// The outbox, where messages sent while disconnected wait: at most
+    /// `max_messages` messages and `max_bytes` bytes (text counts its UTF-8 bytes, a
+    /// Blob its size), and what a send does when they would be exceeded.
+    /// Defaults: 1024 messages, 1 MiB, [`WhenFull::Reject`].
+    #[must_use]
+    pub fn outbox(mut self, max_messages: usize, max_bytes: usize, when_full: WhenFull) -> Self {
+        self.max_messages = max_messages;
+        self.max_bytes = max_bytes;
+        self.when_full = when_full;
+        self
+    }
+
+    /// Whether the outbox is sent, in order and before any newer message, when a
+    /// connection opens (`true`, the default). With `false` the waiting messages are
+    /// handed back in an [`Event::Unsent`](super::Event::Unsent) with
+    /// [`UnsentReason::NotReplayed`](super::UnsentReason::NotReplayed) when the
+    /// connection opens, for the application to decide (after authenticating again,
+    /// say).
+    #[must_use]
+    pub fn replay(mut self, replay: bool) -> Self {
+        self.replay = replay;
+        self
+    }
+
+    /// Application-level pings to detect a dead connection; `None` (the default)
+    /// sends none.
+    #[must_use]
+    pub fn heartbeat(mut self, heartbeat: Option<Heartbeat>) -> Self {
+        self.heartbeat = heartbeat;
+        self
+    }
+}

@@ -1,0 +1,395 @@
+//! The driver: one task per [`ReconnectingWebSocket`](super::ReconnectingWebSocket)
+//! that connects, reads, flushes the outbox, runs the heartbeat, and reconnects with
+//! backoff. It reads only the core socket's stream, which reports a lost connection
+//! exactly once (the browser's `error` event is not listened to), so one loss makes
+//! one reconnect.
+//!
+//! It stops at its next poll once the user's socket is dropped (the drop wakes it),
+//! dropping its connection (which removes its listeners) and its timer.
+
+use core::cell::{Cell, RefCell};
+use core::future::{poll_fn, Future};
+use core::pin::{pin, Pin};
+use core::task::{Context, Poll};
+use core::time::Duration;
+use std::rc::Rc;
+
+use futures_core::Stream;
+use futures_sink::Sink;
+use gloo_timers::future::TimeoutFuture;
+
+use super::heartbeat::HeartbeatTimer;
+use super::shared::{wake, Command, Look, Phase, Shared};
+use super::{DisconnectReason, Event, ReconnectConfig, UnsentReason};
+use crate::{CloseEvent, Error, Message, WebSocket, WebSocketBuilder};
+
+thread_local! {
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many reconnecting sockets' driver tasks are running in this thread. Each
+/// [`ReconnectingWebSocket`](super::ReconnectingWebSocket) runs one until it is
+/// dropped, closed or gives up; for leak tests and diagnostics.
+#[must_use]
+pub fn live_drivers() -> usize {
+    LIVE.with(Cell::get)
+}
+
+/// Counts a running driver while it lives.
+struct LiveDriver;
+
+impl LiveDriver {
+    fn new() -> Self {
+        LIVE.with(|live| live.set(live.get() + 1));
+        Self
+    }
+}
+
+impl Drop for LiveDriver {
+    fn drop(&mut self) {
+        LIVE.with(|live| live.set(live.get().saturating_sub(1)));
+    }
+}
+
+/// How a connection ended.
+enum Lost {
+    /// The user dropped the socket.
+    Dropped,
+    /// It closed; `by_user` when after the user's `close`.
+    Closed { event: CloseEvent, by_user: bool },
+    /// The heartbeat found it dead.
+    Heartbeat(Duration),
+    /// `reconnect()` was called.
+    Reconnect,
+}
+
+/// What ended a wait (for a connection, or for the delay before an attempt).
+enum Interrupt<T> {
+    Done(T),
+    Dropped,
+    Close,
+    Reconnect,
+}
+
+/// The driver of one reconnecting socket.
+pub(crate) struct Driver {
+    shared: Rc<RefCell<Shared>>,
+    builder: WebSocketBuilder,
+    config: ReconnectConfig,
+    /// Counted from creation (before the task's first poll) until the task ends.
+    _live: LiveDriver,
+}
+
+impl Driver {
+    pub(crate) fn new(
+        shared: Rc<RefCell<Shared>>,
+        builder: WebSocketBuilder,
+        config: ReconnectConfig,
+    ) -> Self {
+        Self {
+            shared,
+            builder,
+            config,
+            _live: LiveDriver::new(),
+        }
+    }
+
+    /// Runs until the socket is dropped, closed for good, or gives up.
+    pub(crate) async fn run(self) {
+        // Failed attempts in a row since the last stable connection.
+        let mut attempt: u32 = 0;
+        let mut opened_before = false;
+        loop {
+            self.set_phase(Phase::Connecting);
+            let connect = self.builder.clone().connect();
+            let ws = match self.interruptible(connect, false).await {
+                Interrupt::Done(Ok(ws)) => ws,
+                Interrupt::Done(Err(error)) => {
+                    let permanent = matches!(
+                        error,
+                        Error::InvalidUrl { .. } | Error::InvalidProtocol { .. } | Error::Js(_)
+                    );
+                    self.emit(Event::AttemptFailed { attempt, error });
+                    if permanent {
+                        self.give_up(attempt);
+                        return;
+                    }
+                    if !self.wait_for_attempt(&mut attempt, false).await {
+                        return;
+                    }
+                    continue;
+                }
+                // Not reported while connecting (the attempt under way is the one
+                // asked for); were it, starting over would do.
+                Interrupt::Reconnect => continue,
+                Interrupt::Dropped => return,
+                Interrupt::Close => {
+                    self.finish(None);
+                    return;
+                }
+            };
+
+            let opened_at = js_sys::Date::now();
+            self.opened(&ws, opened_before, attempt);
+            opened_before = true;
+            let mut ws = ws;
+            let lost = self.connected(&mut ws).await;
+            self.shared.borrow_mut().sender = None;
+            let reason = match lost {
+                Lost::Dropped => return,
+                Lost::Closed { event, by_user } => {
+                    if by_user || self.config.final_close_codes.contains(&event.code) {
+                        self.finish(Some(event));
+                        return;
+                    }
+                    DisconnectReason::Closed(event)
+                }
+                Lost::Heartbeat(silent_for) => {
+                    let _ = ws.close_with(1000, "heartbeat timeout");
+                    DisconnectReason::HeartbeatTimeout { silent_for }
+                }
+                Lost::Reconnect => {
+                    let _ = ws.close_with(1000, "reconnecting");
+                    DisconnectReason::Requested
+                }
+            };
+            let buffered = ws.buffered_amount();
+            // Removes the connection's listeners; the browser finishes closing it.
+            drop(ws);
+            let requested = reason == DisconnectReason::Requested;
+            let stable =
+                js_sys::Date::now() - opened_at >= self.config.stable_after.as_secs_f64() * 1000.0;
+            if stable || requested {
+                attempt = 0;
+            }
+            self.emit(Event::Disconnected { reason, buffered });
+            if !self.wait_for_attempt(&mut attempt, requested).await {
+                return;
+            }
+        }
+    }
+
+    /// After a loss or a failed attempt: gives up if the limit is reached, else
+    /// announces the next attempt and waits its delay (none, and no limit, when the
+    /// user `requested` it). Returns `false` when the driver must stop.
+    async fn wait_for_attempt(&self, attempt: &mut u32, requested: bool) -> bool {
+        if !requested && self.config.max_attempts.is_some_and(|max| *attempt >= max) {
+            self.give_up(*attempt);
+            return false;
+        }
+        *attempt = attempt.saturating_add(1);
+        let delay = if requested {
+            Duration::ZERO
+        } else {
+            self.config.backoff.delay(*attempt, js_sys::Math::random())
+        };
+        self.set_phase(Phase::Waiting);
+        self.emit(Event::Reconnecting {
+            attempt: *attempt,
+            delay,
+        });
+        let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
+        match self.interruptible(TimeoutFuture::new(millis), true).await {
+            Interrupt::Done(()) | Interrupt::Reconnect => true,
+            Interrupt::Dropped => false,
+            Interrupt::Close => {
+                self.finish(None);
+                false
+            }
+        }
+    }
+
+    /// Awaits `future` unless the socket is dropped or a command comes first
+    /// (`reconnect()` only when `reconnect` is set).
+    async fn interruptible<F: Future>(&self, future: F, reconnect: bool) -> Interrupt<F::Output> {
+        let mut future = pin!(future);
+        poll_fn(|cx| {
+            let look = self.shared.borrow_mut().look(cx);
+            match look {
+                Look::Dropped => return Poll::Ready(Interrupt::Dropped),
+                Look::Command(Command::Close { .. }) => return Poll::Ready(Interrupt::Close),
+                Look::Command(Command::Reconnect) if reconnect => {
+                    return Poll::Ready(Interrupt::Reconnect)
+                }
+                Look::Command(Command::Reconnect) | Look::Nothing => {}
+            }
+            future.as_mut().poll(cx).map(Interrupt::Done)
+        })
+        .await
+    }
+
+    /// A connection opened: it takes the sends, the outbox is replayed or handed back,
+    /// and the stream hears of it.
+    fn opened(&self, ws: &WebSocket, opened_before: bool, attempt: u32) {
+        let mut shared = self.shared.borrow_mut();
+        // A close asked for meanwhile is carried out by `connected`, straight after.
+        if shared.phase != Phase::Closing {
+            shared.phase = Phase::Open;
+            shared.sender = Some((**ws).clone());
+        }
+        let mut wakers = vec![shared.emit(if opened_before {
+            Event::Reconnected { attempt }
+        } else {
+            Event::Open
+        })];
+        if !self.config.replay {
+            let waiting = shared.outbox.take_all();
+            wakers.push(shared.unsent(waiting, UnsentReason::NotReplayed));
+        }
+        drop(shared);
+        wakers.into_iter().for_each(wake);
+    }
+
+    /// Runs an open connection until it is lost or closed, or the socket is dropped.
+    async fn connected(&self, ws: &mut WebSocket) -> Lost {
+        let mut heartbeat = self.config.heartbeat.clone().map(HeartbeatTimer::start);
+        let mut closing = false;
+        poll_fn(|cx| {
+            let look = self.shared.borrow_mut().look(cx);
+            match look {
+                Look::Dropped => return Poll::Ready(Lost::Dropped),
+                Look::Command(Command::Reconnect) if !closing => {
+                    return Poll::Ready(Lost::Reconnect)
+                }
+                Look::Command(Command::Close { code, reason }) if !closing => {
+                    closing = true;
+                    heartbeat = None;
+                    {
+                        let mut shared = self.shared.borrow_mut();
+                        shared.phase = Phase::Closing;
+                        shared.sender = None;
+                    }
+                    // Checked by `close_with` on the user's side already.
+                    let _ = ws.close_with(code, &reason);
+                }
+                Look::Command(_) | Look::Nothing => {}
+            }
+            if !closing {
+                self.flush(ws, cx);
+            }
+            if let Some(lost) = self.read(ws, heartbeat.as_mut(), closing, cx) {
+                return Poll::Ready(lost);
+            }
+            if let Some(heartbeat) = &mut heartbeat {
+                if let Poll::Ready(silent_for) = heartbeat.poll(ws, cx) {
+                    return Poll::Ready(Lost::Heartbeat(silent_for));
+                }
+            }
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Sends waiting messages, in order, as fast as the socket's backpressure allows.
+    fn flush(&self, ws: &mut WebSocket, cx: &mut Context<'_>) {
+        let mut wakers = Vec::new();
+        loop {
+            if self.shared.borrow().outbox.is_empty() {
+                break;
+            }
+            match Sink::<Message>::poll_ready(Pin::new(&mut *ws), cx) {
+                Poll::Ready(Ok(())) => {}
+                // Not open any more: the stream reports the close next.
+                Poll::Ready(Err(_)) | Poll::Pending => break,
+            }
+            let mut shared = self.shared.borrow_mut();
+            let Some(message) = shared.outbox.pop() else {
+                break;
+            };
+            match ws.send_message(&message) {
+                Ok(()) => {}
+                Err(Error::NotOpen { .. }) => {
+                    shared.outbox.unpop(message);
+                    break;
+                }
+                Err(error) => {
+                    wakers.push(shared.unsent(vec![message], UnsentReason::Failed(error)));
+                }
+            }
+        }
+        wakers.into_iter().for_each(wake);
+    }
+
+    /// Hands received messages to the stream; `Some` once the connection has closed.
+    fn read(
+        &self,
+        ws: &mut WebSocket,
+        mut heartbeat: Option<&mut HeartbeatTimer>,
+        closing: bool,
+        cx: &mut Context<'_>,
+    ) -> Option<Lost> {
+        let mut waker = None;
+        let lost = loop {
+            match Pin::new(&mut *ws).poll_next(cx) {
+                Poll::Ready(Some(Ok(message))) => {
+                    let is_reply = heartbeat.as_mut().is_some_and(|h| h.saw(&message));
+                    if !is_reply {
+                        waker = self
+                            .shared
+                            .borrow_mut()
+                            .emit(Event::Message(message))
+                            .or(waker);
+                    }
+                }
+                // The abnormal close is reported with the close event, just after.
+                Poll::Ready(Some(Err(_))) => {}
+                Poll::Ready(None) => {
+                    let event = closed_event(ws, cx);
+                    break Some(Lost::Closed {
+                        event,
+                        by_user: closing,
+                    });
+                }
+                Poll::Pending => break None,
+            }
+        };
+        wake(waker);
+        lost
+    }
+
+    fn set_phase(&self, phase: Phase) {
+        let mut shared = self.shared.borrow_mut();
+        if shared.phase != Phase::Closing {
+            shared.phase = phase;
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let waker = self.shared.borrow_mut().emit(event);
+        wake(waker);
+    }
+
+    /// Closed for good: hands back what waits in the outbox, then `Closed`.
+    fn finish(&self, event: Option<CloseEvent>) {
+        self.end(UnsentReason::Closed, Event::Closed(event));
+    }
+
+    /// Gave up: hands back what waits in the outbox, then `GaveUp`.
+    fn give_up(&self, attempts: u32) {
+        self.end(UnsentReason::GaveUp, Event::GaveUp { attempts });
+    }
+
+    fn end(&self, reason: UnsentReason, last: Event) {
+        let mut shared = self.shared.borrow_mut();
+        shared.phase = Phase::Finished;
+        shared.sender = None;
+        let waiting = shared.outbox.take_all();
+        let wakers = [shared.unsent(waiting, reason), shared.emit(last)];
+        drop(shared);
+        wakers.into_iter().for_each(wake);
+    }
+}
+
+/// The close event of a socket whose stream has ended (so it has closed).
+fn closed_event(ws: &WebSocket, cx: &mut Context<'_>) -> CloseEvent {
+    let mut closed = ws.closed();
+    match Pin::new(&mut closed).poll(cx) {
+        Poll::Ready(event) => event,
+        // The stream ends only after the close is recorded; this is not reached.
+        Poll::Pending => CloseEvent {
+            code: 1006,
+            reason: String::new(),
+            was_clean: false,
+        },
+    }
+}

@@ -1,0 +1,151 @@
+//! The heartbeat: an application-level ping every interval, and a dead connection
+//! detected when nothing arrives within a timeout after a ping.
+//!
+//! Browsers cannot send WebSocket ping frames, and answer the server's pings
+//! themselves without telling the page, so a page can only find out that a
+//! connection died (a pulled cable, a sleeping laptop, a proxy that stopped
+//! forwarding) with messages of its own. TCP may take many minutes to notice.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use core::time::Duration;
+
+use gloo_timers::future::TimeoutFuture;
+
+use crate::{Message, WebSocketSender};
+
+/// Application pings: every `interval`, `message` is sent; when no message at all
+/// arrives within `timeout` after a ping, the connection is taken for dead, closed,
+/// and (when reconnecting) replaced.
+///
+/// The server must answer the ping (an echo server does); any message counts as an
+/// answer. Answers equal to [`reply`](Self::reply) are not handed to the stream.
+///
+/// ```
+/// use std::time::Duration;
+/// use wasm_websocket::{reconnect::Heartbeat, Message};
+///
+/// let heartbeat = Heartbeat::new(Duration::from_secs(15), Duration::from_secs(5))
+///     .message(Message::text(r#"{"type":"ping"}"#))
+///     .reply(Message::text(r#"{"type":"pong"}"#));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heartbeat {
+    pub(crate) interval: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) message: Message,
+    pub(crate) reply: Option<Message>,
+}
+
+impl Heartbeat {
+    /// A ping (the text `ping`) every `interval`; dead after `timeout` without any
+    /// message following a ping.
+    #[must_use]
+    pub fn new(interval: Duration, timeout: Duration) -> Self {
+        Self {
+            interval,
+            timeout,
+            message: Message::text("ping"),
+            reply: None,
+        }
+    }
+
+    /// The message sent as a ping. Default: the text `ping`.
+    #[must_use]
+    pub fn message(mut self, message: Message) -> Self {
+        self.message = message;
+        self
+    }
+
+    /// Received messages equal to this one are the server's answers to pings: they
+    /// keep the connection alive but are not handed to the stream. Default: none
+    /// (every message is handed over).
+    #[must_use]
+    pub fn reply(mut self, reply: Message) -> Self {
+        self.reply = Some(reply);
+        self
+    }
+}
+
+/// The heartbeat of one connection: when to ping next, and the oldest unanswered ping.
+#[derive(Debug)]
+pub(crate) struct HeartbeatTimer {
+    config: Heartbeat,
+    /// When the last message arrived (ms since the epoch, `Date.now()`).
+    last_seen: f64,
+    /// When the oldest ping not followed by any message was sent.
+    unanswered: Option<f64>,
+    next_ping: f64,
+    timer: Option<TimeoutFuture>,
+}
+
+impl HeartbeatTimer {
+    /// The heartbeat of a connection that has just opened.
+    pub(crate) fn start(config: Heartbeat) -> Self {
+        let now = js_sys::Date::now();
+        let next_ping = now + millis(config.interval);
+        Self {
+            config,
+            last_seen: now,
+            unanswered: None,
+            next_ping,
+            timer: None,
+        }
+    }
+
+    /// Records a received message; returns whether it is the configured reply (to be
+    /// kept from the stream).
+    pub(crate) fn saw(&mut self, message: &Message) -> bool {
+        self.last_seen = js_sys::Date::now();
+        self.unanswered = None;
+        self.config.reply.as_ref() == Some(message)
+    }
+
+    /// Sends the pings that are due; ready with how long the connection was silent
+    /// once it is taken for dead.
+    pub(crate) fn poll(
+        &mut self,
+        sender: &WebSocketSender,
+        cx: &mut Context<'_>,
+    ) -> Poll<Duration> {
+        loop {
+            if let Some(timer) = &mut self.timer {
+                if Pin::new(timer).poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                self.timer = None;
+            }
+            let now = js_sys::Date::now();
+            if let Some(sent) = self.unanswered {
+                if now - sent >= millis(self.config.timeout) {
+                    let silent = ((now - self.last_seen) / 1000.0).max(0.0);
+                    return Poll::Ready(Duration::try_from_secs_f64(silent).unwrap_or_default());
+                }
+            }
+            if now >= self.next_ping {
+                // A failed send means the socket is closing: its close event follows.
+                let _ = sender.send_message(&self.config.message);
+                self.unanswered.get_or_insert(now);
+                self.next_ping = now + millis(self.config.interval);
+            }
+            let mut due = self.next_ping;
+            if let Some(sent) = self.unanswered {
+                due = due.min(sent + millis(self.config.timeout));
+            }
+            self.timer = Some(TimeoutFuture::new(whole_ms(due - now)));
+        }
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// A timer delay in whole ms: at least 1, at most `u32::MAX`.
+fn whole_ms(ms: f64) -> u32 {
+    // Clamped into u32's range first.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let ms = ms.ceil().clamp(1.0, f64::from(u32::MAX)) as u32;
+    ms
+}

@@ -1,0 +1,92 @@
+//! Reconnection (cargo feature `reconnect`, on by default): [`ReconnectingWebSocket`]
+//! reconnects with exponential backoff and jitter when the connection is lost, keeps
+//! what is sent meanwhile in a bounded outbox, and can detect a dead connection with a
+//! heartbeat. It is built on the core [`WebSocket`](crate::WebSocket), which knows
+//! nothing of it.
+//!
+//! - **When it reconnects**: after a connection is lost (an abnormal close, or a close
+//!   whose code is not [final](ReconnectConfig::final_close_codes); 1000 is final by
+//!   default), after a failed attempt, after the heartbeat found the connection dead,
+//!   and at once on [`reconnect`](ReconnectingSender::reconnect). Never after the
+//!   user's [`close`](ReconnectingSender::close). One lost connection makes exactly
+//!   one attempt (the browser's `error` and `close` of one failure are one event
+//!   here).
+//! - **Backoff**: [`Backoff`] (initial delay, factor, max delay, jitter); each attempt
+//!   is bounded by the builder's connect timeout; [`ReconnectConfig::max_attempts`]
+//!   failures in a row end with [`Event::GaveUp`]. The count restarts once a
+//!   connection stayed open for [`ReconnectConfig::stable_after`].
+//! - **Outbox**: sends while disconnected wait, in order, in a queue bounded by message
+//!   count and bytes, and go out before any newer message once a connection opens
+//!   (or are handed back, with [`ReconnectConfig::replay`] off). When it is full, a
+//!   send is refused with [`Error::OutboxFull`](crate::Error::OutboxFull)
+//!   ([`WhenFull::Reject`]) or the oldest messages are dropped and handed back in an
+//!   [`Event::Unsent`] ([`WhenFull::DropOldest`]).
+//! - **Events**: the stream yields [`Event`]s: messages, `Open`, `Disconnected`,
+//!   `Reconnecting { attempt, delay }`, `AttemptFailed`, `Reconnected`, `Unsent`, and
+//!   last `Closed` or `GaveUp`.
+//!
+//! # What is delivered
+//!
+//! Every message a send accepted is either handed to a browser socket that was open
+//! at the time, or handed back in an [`Event::Unsent`]: none is dropped silently.
+//!
+//! What the browser does with a message it was handed is another matter. When a
+//! connection dies, the browser does not say which messages reached the server: bytes
+//! it had already passed to the network may or may not have arrived, and the server
+//! may or may not have processed them. Only the bytes still in its buffer (its
+//! `bufferedAmount`, reported in [`Event::Disconnected`] as `buffered`) were certainly
+//! not delivered: they belong to the last messages sent (a message cut short is
+//! dropped by the server whole). This socket does not guess, and never sends a message
+//! twice: delivery is *at most once* for messages sent to a connection that then died
+//! before the loss was noticed. Messages that waited in the outbox go out once, in
+//! order and ahead of newer ones, on the next connection, where the same holds. An
+//! application that needs more numbers its messages and has the server acknowledge
+//! them, resending what was not acknowledged after [`Event::Reconnected`].
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use futures::StreamExt;
+//! use wasm_websocket::reconnect::{Backoff, Event, Heartbeat, ReconnectConfig};
+//! use wasm_websocket::{ReconnectingWebSocket, WebSocket};
+//!
+//! # async fn run() {
+//! let builder = WebSocket::builder("wss://example.com/feed")
+//!     .connect_timeout(Some(Duration::from_secs(5)));
+//! let config = ReconnectConfig::default()
+//!     .backoff(Backoff::default().initial(Duration::from_millis(250)))
+//!     .max_attempts(Some(10))
+//!     .heartbeat(Some(Heartbeat::new(Duration::from_secs(20), Duration::from_secs(5))));
+//! let mut ws = ReconnectingWebSocket::new(builder, config);
+//! ws.send_text("subscribe").expect("the outbox has room");
+//! while let Some(event) = ws.next().await {
+//!     match event {
+//!         Event::Message(message) => { /* ... */ }
+//!         Event::Reconnecting { attempt, delay } => { /* show "retrying in {delay:?}" */ }
+//!         Event::Unsent { messages, reason } => { /* never silently lost */ }
+//!         Event::GaveUp { attempts } => { /* the stream ends */ }
+//!         _ => {}
+//!     }
+//! }
+//! # }
+//! ```
+
+mod backoff;
+mod config;
+mod driver;
+mod event;
+mod heartbeat;
+mod outbox;
+mod shared;
+mod socket;
+
+pub use backoff::{Backoff, DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY};
+pub use config::{
+    ReconnectConfig, DEFAULT_OUTBOX_BYTES, DEFAULT_OUTBOX_MESSAGES, DEFAULT_STABLE_AFTER,
+};
+pub use driver::live_drivers;
+pub use event::{DisconnectReason, Event, UnsentReason};
+pub use heartbeat::Heartbeat;
+pub use outbox::{message_size, WhenFull};
+pub use socket::{ReconnectingSender, ReconnectingWebSocket};

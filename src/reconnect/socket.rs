@@ -1,0 +1,380 @@
+//! The handles users hold: [`ReconnectingWebSocket`] (the stream of events, and the
+//! owner of the driver task) and [`ReconnectingSender`] (sends, close, reconnect).
+
+use core::cell::RefCell;
+use core::future::Future;
+use core::ops::Deref;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::rc::Rc;
+
+use futures_core::Stream;
+use futures_sink::Sink;
+
+use super::driver::Driver;
+use super::outbox::Outbox;
+use super::shared::{wake, Command, Phase, Shared};
+use super::{Event, ReconnectConfig, UnsentReason};
+use crate::{
+    validate_close, Error, Message, ReadyState, Result, WebSocketBuilder, WebSocketSender,
+};
+
+/// A WebSocket that reconnects when the connection is lost, keeping what is sent
+/// meanwhile in a bounded outbox; see the [module docs](super).
+///
+/// It is a [`Stream`] of [`Event`]s (messages and connection changes) that ends after
+/// [`Event::Closed`] or [`Event::GaveUp`], and a [`Sink`] of messages; it derefs to
+/// [`ReconnectingSender`] for the sends, `close` and `reconnect`.
+///
+/// A driver task (`spawn_local`) connects and reconnects. Dropping the socket stops
+/// it: the connection is closed (code 1000), every listener and timer is removed, and
+/// waiting messages are dropped. Senders split off with [`sender`](Self::sender) then
+/// fail with [`Error::NotOpen`].
+#[derive(Debug)]
+pub struct ReconnectingWebSocket {
+    sender: ReconnectingSender,
+}
+
+impl ReconnectingWebSocket {
+    /// Starts connecting to `builder`'s URL, with its options (subprotocols, binary
+    /// type, backpressure marks, and the connect timeout, which bounds each attempt),
+    /// and reconnecting by `config`. Sends made before the first connection opens
+    /// wait in the outbox.
+    ///
+    /// Failures, the URL's included, are reported by the stream
+    /// ([`Event::AttemptFailed`], then [`Event::GaveUp`] at once for a failure no
+    /// retry can mend, such as an invalid URL).
+    pub fn new(builder: WebSocketBuilder, config: ReconnectConfig) -> Self {
+        let outbox = Outbox::new(config.max_messages, config.max_bytes, config.when_full);
+        let shared = Rc::new(RefCell::new(Shared::new(outbox)));
+        let driver = Driver::new(Rc::clone(&shared), builder, config);
+        wasm_bindgen_futures::spawn_local(driver.run());
+        Self {
+            sender: ReconnectingSender::new(shared),
+        }
+    }
+
+    /// A handle that sends, closes and reconnects this socket, for another task.
+    #[must_use]
+    pub fn sender(&self) -> ReconnectingSender {
+        self.sender.clone()
+    }
+
+    /// Closes for good with code 1000; see [`ReconnectingSender::close`]. (Defined
+    /// here too so that `ws.close()` means this even where `futures::SinkExt` is in
+    /// scope.)
+    ///
+    /// # Errors
+    /// As [`ReconnectingSender::close`].
+    pub fn close(&self) -> Result<()> {
+        self.sender.close()
+    }
+}
+
+impl Deref for ReconnectingWebSocket {
+    type Target = ReconnectingSender;
+
+    fn deref(&self) -> &ReconnectingSender {
+        &self.sender
+    }
+}
+
+impl Drop for ReconnectingWebSocket {
+    fn drop(&mut self) {
+        let waker = match self.sender.shared.try_borrow_mut() {
+            Ok(mut shared) => {
+                shared.dropped = true;
+                shared.phase = Phase::Finished;
+                shared.sender = None;
+                drop(shared.outbox.take_all());
+                shared.wake_driver()
+            }
+            // Not reachable (no borrow is held across user code); never panic in Drop.
+            Err(_) => None,
+        };
+        // The driver stops at this poll, dropping its connection and timer.
+        wake(waker);
+    }
+}
+
+impl Stream for ReconnectingWebSocket {
+    type Item = Event;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        let mut shared = self.sender.shared.borrow_mut();
+        if let Some(event) = shared.next_event(cx) {
+            return Poll::Ready(Some(event));
+        }
+        if shared.ended() {
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    }
+}
+
+impl Sink<Message> for ReconnectingWebSocket {
+    type Error = Error;
+
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        Pin::new(&mut self.sender).poll_ready(cx)
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, message: Message) -> Result<()> {
+        Pin::new(&mut self.sender).start_send(message)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        Pin::new(&mut self.sender).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        Pin::new(&mut self.sender).poll_close(cx)
+    }
+}
+
+/// Sends, closes and reconnects a [`ReconnectingWebSocket`]. Cheap to clone.
+///
+/// A send goes straight to the open connection (nothing waits in the outbox then), or
+/// else to the outbox, which is sent in order once a connection opens. Sends fail
+/// with [`Error::NotOpen`] only once the socket is closing or finished.
+#[derive(Debug)]
+pub struct ReconnectingSender {
+    shared: Rc<RefCell<Shared>>,
+    /// The Sink's wait for the open connection's buffer to drain.
+    ready: Option<crate::Ready>,
+}
+
+impl Clone for ReconnectingSender {
+    fn clone(&self) -> Self {
+        Self::new(Rc::clone(&self.shared))
+    }
+}
+
+impl ReconnectingSender {
+    fn new(shared: Rc<RefCell<Shared>>) -> Self {
+        Self {
+            shared,
+            ready: None,
+        }
+    }
+
+    /// Sends a text message, or queues it while disconnected.
+    ///
+    /// # Errors
+    /// - [`Error::NotOpen`] once the socket is closing or finished (closed, gave up or
+    ///   dropped);
+    /// - [`Error::OutboxFull`] when it must wait and the outbox has no room for it
+    ///   ([`WhenFull::Reject`](super::WhenFull::Reject), or a message larger than the
+    ///   whole byte limit);
+    /// - as [`WebSocketSender::send_text`] for the open connection
+    ///   ([`Error::BufferFull`] with a buffered-amount limit).
+    pub fn send_text(&self, text: &str) -> Result<()> {
+        self.send_with(Outgoing::Text(text))
+    }
+
+    /// Sends a binary message, or queues a copy while disconnected.
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_bytes(&self, bytes: &[u8]) -> Result<()> {
+        self.send_with(Outgoing::Bytes(bytes))
+    }
+
+    /// Sends a [`Message`], or queues it while disconnected.
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_message(&self, message: Message) -> Result<()> {
+        self.send_with(Outgoing::Message(message))
+    }
+
+    /// Closes for good with code 1000: see [`close_with`](Self::close_with).
+    ///
+    /// # Errors
+    /// As [`close_with`](Self::close_with).
+    pub fn close(&self) -> Result<()> {
+        self.close_with(1000, "")
+    }
+
+    /// Closes for good with a code and reason: the open connection, if any, gets the
+    /// closing handshake; no reconnect follows; messages still in the outbox are
+    /// handed back ([`UnsentReason::Closed`]); the stream ends with
+    /// [`Event::Closed`]. Closing a socket that is already closing or finished does
+    /// nothing.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCloseCode`] and [`Error::CloseReasonTooLong`], as for
+    /// [`WebSocketSender::close_with`], checked before anything changes.
+    pub fn close_with(&self, code: u16, reason: &str) -> Result<()> {
+        validate_close(code, reason)?;
+        let mut shared = self.shared.borrow_mut();
+        if matches!(shared.phase, Phase::Closing | Phase::Finished) {
+            return Ok(());
+        }
+        shared.phase = Phase::Closing;
+        shared.sender = None;
+        let waker = shared.command(Command::Close {
+            code,
+            reason: reason.to_owned(),
+        });
+        drop(shared);
+        wake(waker);
+        Ok(())
+    }
+
+    /// Reconnects now: an open connection is closed (code 1000) and reported as
+    /// [`Event::Disconnected`] with
+    /// [`DisconnectReason::Requested`](super::DisconnectReason::Requested); a wait
+    /// before the next attempt is cut short; the attempt count starts again. During an
+    /// attempt it does nothing (that attempt is the one asked for).
+    ///
+    /// # Errors
+    /// [`Error::NotOpen`] once the socket is closing or finished.
+    pub fn reconnect(&self) -> Result<()> {
+        let mut shared = self.shared.borrow_mut();
+        state_error(shared.phase)?;
+        let waker = shared.command(Command::Reconnect);
+        drop(shared);
+        wake(waker);
+        Ok(())
+    }
+
+    /// Whether a connection is open and takes sends directly.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        self.shared.borrow().phase == Phase::Open
+    }
+
+    /// How many messages wait in the outbox.
+    #[must_use]
+    pub fn queued_messages(&self) -> usize {
+        self.shared.borrow().outbox.len()
+    }
+
+    /// How many bytes wait in the outbox.
+    #[must_use]
+    pub fn queued_bytes(&self) -> usize {
+        self.shared.borrow().outbox.bytes()
+    }
+
+    /// The open connection's `bufferedAmount`; 0 while disconnected.
+    #[must_use]
+    pub fn buffered_amount(&self) -> u32 {
+        self.shared
+            .borrow()
+            .sender
+            .as_ref()
+            .map_or(0, WebSocketSender::buffered_amount)
+    }
+
+    fn send_with(&self, outgoing: Outgoing<'_>) -> Result<()> {
+        let mut shared = self.shared.borrow_mut();
+        state_error(shared.phase)?;
+        if shared.outbox.is_empty() {
+            if let Some(sender) = &shared.sender {
+                match outgoing.send(sender) {
+                    // Lost, and the driver has not seen it yet: queue it.
+                    Err(Error::NotOpen { .. }) => {}
+                    other => return other,
+                }
+            }
+        }
+        let dropped = shared.outbox.push(outgoing.into_message())?;
+        let wakers = [
+            shared.unsent(dropped, UnsentReason::DroppedOldest),
+            // An open connection with a backlog: the driver sends it.
+            if shared.phase == Phase::Open {
+                shared.wake_driver()
+            } else {
+                None
+            },
+        ];
+        drop(shared);
+        wakers.into_iter().for_each(wake);
+        Ok(())
+    }
+}
+
+/// A message to send: borrowed (copied only if it must wait) or owned.
+enum Outgoing<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+    Message(Message),
+}
+
+impl Outgoing<'_> {
+    fn send(&self, sender: &WebSocketSender) -> Result<()> {
+        match self {
+            Self::Text(text) => sender.send_text(text),
+            Self::Bytes(bytes) => sender.send_bytes(bytes),
+            Self::Message(message) => sender.send_message(message),
+        }
+    }
+
+    fn into_message(self) -> Message {
+        match self {
+            Self::Text(text) => Message::text(text),
+            Self::Bytes(bytes) => Message::binary(bytes),
+            Self::Message(message) => message,
+        }
+    }
+}
+
+/// [`Error::NotOpen`] for a socket that takes no more sends.
+fn state_error(phase: Phase) -> Result<()> {
+    match phase {
+        Phase::Closing => Err(Error::NotOpen {
+            state: ReadyState::Closing,
+        }),
+        Phase::Finished => Err(Error::NotOpen {
+            state: ReadyState::Closed,
+        }),
+        Phase::Connecting | Phase::Open | Phase::Waiting => Ok(()),
+    }
+}
+
+/// Sending through the `Sink`: while a connection is open (and nothing waits in the
+/// outbox), `poll_ready` waits for its buffer to drain below the backpressure marks
+/// (see [`WebSocketBuilder::backpressure`]); while disconnected it is ready at once and
+/// `start_send` queues by the outbox's policy. `poll_close` closes for good (the
+/// stream reports [`Event::Closed`]).
+impl Sink<Message> for ReconnectingSender {
+    type Error = Error;
+
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        let sender = {
+            let shared = self.shared.borrow();
+            state_error(shared.phase)?;
+            if shared.outbox.is_empty() {
+                shared.sender.clone()
+            } else {
+                None
+            }
+        };
+        let Some(sender) = sender else {
+            self.ready = None;
+            return Poll::Ready(Ok(()));
+        };
+        let ready = self.ready.get_or_insert_with(|| sender.ready());
+        match Pin::new(ready).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            // Ready, or the connection was lost (the send then waits in the outbox).
+            Poll::Ready(_) => {
+                self.ready = None;
+                Poll::Ready(Ok(()))
+            }
+        }
+    }
+
+    fn start_send(self: Pin<&mut Self>, message: Message) -> Result<()> {
+        self.send_message(message)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
+        Poll::Ready(self.close())
+    }
+}
