@@ -68,7 +68,8 @@ pub fn resolve_url(input: &str) -> Result<String> {
             .find(|c| FORBIDDEN_DOMAIN.contains(c) || c.is_ascii_control())
         {
             return Err(invalid(format!(
-                "the host `{host}` contains the forbidden character {c:?}"
+                "the host `{host}` contains the forbidden character U+{:04X}",
+                u32::from(c)
             )));
         }
     }

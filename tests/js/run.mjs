@@ -21,14 +21,13 @@
 //   --timeout SECONDS    limit for the whole test page (default 300)
 // Chromium's arguments are those of the repository's webdriver.json, plus --headless.
 
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+
+import { chromiumArgs, freePort, startBrowser, startEcho } from "./webdriver.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
@@ -63,103 +62,6 @@ function stage(pkg) {
   for (const page of PAGES) cpSync(join(root, page), join(www, page));
   cpSync(pkg, join(www, "target", "pkg", "web"), { recursive: true });
   return www;
-}
-
-/** A local port where nothing listens (bound, then released). */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Starts `bin` and resolves with the child once `ready(line)` holds for a stdout line. */
-function startProcess(bin, args, what, ready) {
-  return new Promise((resolveStart, reject) => {
-    if (!existsSync(bin)) {
-      reject(new Error(`no ${what} at ${bin}`));
-      return;
-    }
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "inherit"] });
-    const fail = (error) => {
-      clearTimeout(timer);
-      child.kill();
-      reject(error);
-    };
-    const timer = setTimeout(() => fail(new Error(`${what} did not start within 30 s`)), 30_000);
-    child.once("error", fail);
-    child.once("exit", (code) => fail(new Error(`${what} exited before it was ready (${code})`)));
-    const lines = createInterface({ input: child.stdout });
-    lines.on("line", (line) => {
-      const value = ready(line);
-      if (value !== undefined) {
-        clearTimeout(timer);
-        child.removeAllListeners("exit");
-        lines.removeAllListeners("line");
-        child.stdout.resume();
-        resolveStart({ child, value });
-      }
-    });
-  });
-}
-
-/** The echo server serving `www` on a free port, and its `ws://` URL. */
-async function startEcho(bin, www) {
-  const { child, value } = await startProcess(bin, ["--www", www, "--port", "0"], "echo-server", (line) =>
-    /ws:\/\/[^\s/]+/.exec(line)?.[0],
-  );
-  return { child, url: value };
-}
-
-/** A WebDriver session in headless Chromium, through chromedriver. */
-async function startBrowser() {
-  const port = await freePort();
-  const { child } = await startProcess(options.chromedriver, [`--port=${port}`], "chromedriver", (line) =>
-    line.includes("started successfully") ? true : undefined,
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const call = async (method, path, body) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await response.json();
-    if (!response.ok) {
-      throw new Error(`WebDriver ${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
-    }
-    return json.value;
-  };
-  const settings = JSON.parse(readFileSync(join(root, "webdriver.json"), "utf8"));
-  const args = [...(settings["goog:chromeOptions"]?.args ?? ["--no-sandbox"]), "--headless"];
-  let session;
-  try {
-    session = await call("POST", "/session", {
-      capabilities: {
-        alwaysMatch: {
-          browserName: "chrome",
-          "goog:chromeOptions": { binary: options.chromium, args },
-        },
-      },
-    });
-  } catch (error) {
-    child.kill();
-    throw error;
-  }
-  const id = session.sessionId;
-  return {
-    goto: (url) => call("POST", `/session/${id}/url`, { url }),
-    /** Runs `script` (a function body) in the page and returns its result. */
-    run: (script) => call("POST", `/session/${id}/execute/sync`, { script, args: [] }),
-    async close() {
-      await call("DELETE", `/session/${id}`).catch(() => {});
-      child.kill();
-    },
-  };
 }
 
 function line(result) {
@@ -246,7 +148,11 @@ async function main() {
   try {
     echo = await startEcho(resolve(options["echo-server"]), www);
     const closedUrl = `ws://127.0.0.1:${await freePort()}/`;
-    browser = await startBrowser();
+    browser = await startBrowser({
+      chromedriver: options.chromedriver,
+      chromium: options.chromium,
+      args: chromiumArgs(join(root, "webdriver.json")),
+    });
     const http = echo.url.replace(/^ws:/, "http:");
     const { results, console: pageConsole } = await runTests(browser, http, closedUrl);
     if (!options.filter) {

@@ -97,10 +97,16 @@ pub fn plan(
             )))
         }),
         Check::new("clippy (wasm32)", false, move |ctx, _| {
+            // The bench crates are wasm-only code too (their examples are the bench
+            // page's contenders and the size apps).
             let args = [
                 "clippy",
                 "-p",
                 "wasm-websocket",
+                "-p",
+                "wasm-websocket-bench",
+                "-p",
+                "wasm-websocket-size",
                 "--target",
                 WASM32,
                 "--all-targets",

@@ -10,11 +10,17 @@
 //! * `cargo xtask demo` builds the library for the web and serves `www/`.
 //! * `cargo xtask pack` builds the npm packages of the JavaScript API (`target/pkg/web`
 //!   and `target/pkg/bundler`).
+//! * `cargo xtask bench` runs the browser benchmarks (plain JS, ours, gloo-net) in
+//!   headless Chromium and writes `target/bench/latest.json`.
+//! * `cargo xtask size` compares the size of a minimal app with this crate and with
+//!   gloo-net, after `wasm-opt -Oz`.
 //!
 //! The steps follow the project's toolchain notes (`TOOLCHAIN.md`): they work on
 //! machines that reach the package registries (crates.io, Debian, npm) and nothing else.
 
 mod apt;
+mod bench;
+mod binaryen;
 mod browsers;
 mod checks;
 mod ctx;
@@ -23,13 +29,16 @@ mod js_api;
 mod lockfile;
 mod pack;
 mod process;
+mod report;
 mod server;
 mod setup;
+mod size;
 mod steps;
 mod summary;
 mod test;
 mod toolchain;
 mod tools;
+mod wasm_build;
 
 use std::process::ExitCode;
 
@@ -60,6 +69,10 @@ enum Command {
     Demo(DemoArgs),
     /// Build the npm packages of the JavaScript API (`--target web` and `bundler`).
     Pack(PackArgs),
+    /// Run the browser benchmarks against plain JS and gloo-net (headless Chromium).
+    Bench(BenchArgs),
+    /// Compare the size of a minimal app with this crate and with gloo-net.
+    Size(SizeArgs),
 }
 
 /// How to get a Rust compiler that targets wasm32.
@@ -123,6 +136,38 @@ struct PackArgs {
     out_dir: Option<std::path::PathBuf>,
 }
 
+/// Arguments of `cargo xtask bench`.
+#[derive(Debug, Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    toolchain: ToolchainArgs,
+    /// A smoke run (about a minute): smaller workloads, one browser run, and fewer
+    /// connect/close cycles in the memory workload.
+    #[arg(long)]
+    quick: bool,
+    /// Rounds per browser run (every workload runs once per contender in a round).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    reps: u32,
+    /// Browser runs (each a fresh Chromium) [default: 3, or 1 with --quick].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: Option<u32>,
+    /// Skip the memory workload (10,000 connect/close cycles take about 2 minutes in
+    /// Chromium, which waits 10 ms between two connections to one server).
+    #[arg(long)]
+    no_memory: bool,
+    /// Build nothing and measure nothing: report again from the last measurements
+    /// (`target/bench/raw.json`).
+    #[arg(long)]
+    report_only: bool,
+}
+
+/// Arguments of `cargo xtask size`.
+#[derive(Debug, Args)]
+struct SizeArgs {
+    #[command(flatten)]
+    toolchain: ToolchainArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -134,6 +179,15 @@ fn main() -> ExitCode {
         }),
         Command::Demo(args) => demo::command(args.toolchain.toolchain, args.port, args.release),
         Command::Pack(args) => pack::command(args.toolchain.toolchain, args.out_dir),
+        Command::Bench(args) => bench::command(&bench::Options {
+            toolchain: args.toolchain.toolchain,
+            quick: args.quick,
+            reps: args.reps,
+            runs: args.runs.unwrap_or(if args.quick { 1 } else { 3 }),
+            memory: !args.no_memory,
+            report_only: args.report_only,
+        }),
+        Command::Size(args) => size::command(args.toolchain.toolchain),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,148 @@
+//! `cargo xtask bench`: the browser benchmarks of issue 6, in headless Chromium
+//! against the repo's echo server on loopback.
+//!
+//! It builds the JS API package (`--target web`), the bench crate's wasm
+//! (`benches/browser`: our Rust API through Stream/Sink and through callbacks, and
+//! gloo-net) and the echo server (release), then runs `benches/browser/run.mjs`, which
+//! interleaves the contenders (plain JS, ours three ways, gloo-net) over several
+//! browser runs and rounds and records each run with its main-thread script time.
+//! From that it prints the table (medians, ratios to plain JS paired round by round,
+//! their spread, script time per message), the targets met and missed, and the memory
+//! figures, and writes `target/bench/latest.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::browsers::Browser;
+use crate::ctx::Ctx;
+use crate::pack::{self, Target};
+use crate::report::{self, Raw, Report};
+use crate::steps::{Done, Steps};
+use crate::toolchain::Choice;
+use crate::{process, setup, wasm_build};
+
+/// The bench crate and its wasm example.
+pub const PACKAGE: &str = "wasm-websocket-bench";
+/// The driver, from the repository root.
+pub const DRIVER: &str = "benches/browser/run.mjs";
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug)]
+pub struct Options {
+    /// Which wasm32 route setup may take.
+    pub toolchain: Choice,
+    /// Smaller workloads and one browser run: a smoke run.
+    pub quick: bool,
+    /// Rounds per browser run.
+    pub reps: u32,
+    /// Browser runs.
+    pub runs: u32,
+    /// Whether to run the memory workloads.
+    pub memory: bool,
+    /// Only report again from the last measurements (`target/bench/raw.json`).
+    pub report_only: bool,
+}
+
+/// Where the bench's files go: `target/bench` under the repository root.
+pub fn out_dir(ctx: &Ctx) -> PathBuf {
+    ctx.root.join("target").join("bench")
+}
+
+/// `cargo xtask bench`.
+pub fn command(options: &Options) -> Result<ExitCode> {
+    let mut ctx = Ctx::new()?;
+    let mut steps = Steps::default();
+    let result = run(&mut ctx, &mut steps, options);
+    println!();
+    print!("{}", steps.table());
+    let (report, json) = result?;
+    println!();
+    print!("{}", report::table(&report));
+    println!();
+    print!("{}", report::targets_text(&report));
+    println!();
+    println!("written to {}", json.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(ctx: &mut Ctx, steps: &mut Steps, options: &Options) -> Result<(Report, PathBuf)> {
+    let out = out_dir(ctx);
+    let raw_path = out.join("raw.json");
+    if !options.report_only {
+        measure(ctx, steps, options, &out, &raw_path)?;
+    }
+    let raw: Raw = serde_json::from_str(
+        &std::fs::read_to_string(&raw_path)
+            .with_context(|| format!("cannot read {}", raw_path.display()))?,
+    )
+    .with_context(|| format!("{} is not what the driver writes", raw_path.display()))?;
+    let report = report::build(&raw);
+    let json = out.join("latest.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&report)? + "\n")
+        .with_context(|| format!("cannot write {}", json.display()))?;
+    Ok((report, json))
+}
+
+/// Builds everything and runs the driver, which writes `raw_path`.
+fn measure(
+    ctx: &mut Ctx,
+    steps: &mut Steps,
+    options: &Options,
+    out: &Path,
+    raw_path: &Path,
+) -> Result<()> {
+    let drivers = setup::run(ctx, steps, options.toolchain, &[Browser::Chrome])?;
+    let chromedriver = drivers
+        .chromedriver
+        .ok_or_else(|| anyhow!("setup found no chromedriver"))?;
+    std::fs::create_dir_all(out)?;
+    let js_pkg = out.join("pkg-js");
+    let bench_pkg = out.join("pkg-bench");
+    let ctx = &*ctx;
+    steps.run("wasm-pack build (JS API, web)", || {
+        process::run(&mut pack::build_command(ctx, Target::Web, &js_pkg))?;
+        Ok(Done::new(()))
+    })?;
+    steps.run("build the bench wasm (release)", || {
+        let wasm = wasm_build::build_example(ctx, PACKAGE, "bench", "release")?;
+        wasm_build::bindgen(ctx, &wasm, &bench_pkg)?;
+        Ok(Done::new(()))
+    })?;
+    steps.run("build echo-server (release)", || {
+        process::run(
+            ctx.host("cargo")
+                .args(["build", "--release", "-p", "echo-server"]),
+        )?;
+        Ok(Done::new(()))
+    })?;
+    steps.run("run the benchmarks (headless chromium)", || {
+        let mut cmd = ctx.host("node");
+        cmd.arg(DRIVER)
+            .arg("--bench-pkg")
+            .arg(&bench_pkg)
+            .arg("--js-pkg")
+            .arg(&js_pkg)
+            .arg("--echo-server")
+            .arg(ctx.target_dir.join("release").join("echo-server"))
+            .arg("--chromedriver")
+            .arg(&chromedriver)
+            .arg("--out")
+            .arg(raw_path)
+            .args(["--runs", &options.runs.to_string()])
+            .args(["--reps", &options.reps.to_string()]);
+        if options.quick {
+            cmd.arg("--quick");
+        }
+        if !options.memory {
+            cmd.arg("--no-memory");
+        }
+        process::run(&mut cmd)?;
+        Ok(Done::note(
+            (),
+            format!("measurements in {}", raw_path.display()),
+        ))
+    })?;
+    Ok(())
+}

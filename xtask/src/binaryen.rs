@@ -1,0 +1,75 @@
+//! wasm-opt, from the npm package `binaryen` (a Node build of Binaryen), installed
+//! into `target/tools/binaryen` when missing: Debian's binaryen is too old for the
+//! wasm features today's Rust emits, and wasm-pack's own download is not reachable.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Result};
+
+use crate::ctx::Ctx;
+use crate::process;
+use crate::steps::Done;
+
+/// The `binaryen` release installed.
+pub const VERSION: &str = "132.0.0";
+
+/// The wasm features Rust's wasm32-unknown-unknown output uses today (and so
+/// wasm-bindgen's): wasm-opt must be told, or it refuses the module.
+pub const FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Where the package is installed.
+pub fn prefix(ctx: &Ctx) -> PathBuf {
+    ctx.root.join("target").join("tools").join("binaryen")
+}
+
+/// The wasm-opt script of the installed package.
+pub fn wasm_opt_path(ctx: &Ctx) -> PathBuf {
+    prefix(ctx).join("node_modules/binaryen/bin/wasm-opt")
+}
+
+/// Step "wasm-opt (npm binaryen)": installs the package unless this version is there.
+pub fn ensure(ctx: &Ctx) -> Result<Done<PathBuf>> {
+    let wasm_opt = wasm_opt_path(ctx);
+    let wanted = VERSION.split('.').next().unwrap_or(VERSION);
+    let version = |path: &Path| process::probe(Command::new(path).arg("--version"));
+    if let Some(found) = version(&wasm_opt).filter(|v| v.contains(&format!("version {wanted}"))) {
+        return Ok(Done::note(wasm_opt, format!("{found} already installed")));
+    }
+    let mut cmd = ctx.host("npm");
+    cmd.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--no-save",
+        "--prefix",
+    ])
+    .arg(prefix(ctx))
+    .arg(format!("binaryen@{VERSION}"));
+    process::run(&mut cmd)?;
+    match version(&wasm_opt) {
+        Some(found) => Ok(Done::note(wasm_opt, format!("installed {found}"))),
+        None => bail!(
+            "npm installed binaryen but {} does not run",
+            wasm_opt.display()
+        ),
+    }
+}
+
+/// `wasm-opt -Oz` from `input` to `output`.
+pub fn optimize_command(wasm_opt: &Path, input: &Path, output: &Path) -> Command {
+    let mut cmd = Command::new(wasm_opt);
+    cmd.arg("-Oz")
+        .args(FEATURES)
+        .arg(input)
+        .arg("-o")
+        .arg(output);
+    cmd
+}

@@ -1,0 +1,233 @@
+//! `cargo xtask size`: how big an app is with this crate, against the same app with
+//! gloo-net.
+//!
+//! The app (`benches/size`): connect, send a text and a binary message, receive both
+//! echoes; once with wasm-websocket (without its default features: no canvas, no
+//! reconnection) and once with gloo-net's futures WebSocket. Each is built with the
+//! `size` profile (opt-level "z", LTO), run through wasm-bindgen (`--target web`) and
+//! `wasm-opt -Oz` (npm binaryen); the report gives the raw and `gzip -9` sizes of the
+//! `.wasm` and of the JS glue. The demo page and the JS API package are measured the
+//! same way. Written to `target/size/latest.json`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use crate::ctx::Ctx;
+use crate::steps::{Done, Steps};
+use crate::toolchain::{Choice, WASM32};
+use crate::{binaryen, js_api, process, setup, wasm_build};
+
+/// The package of the two apps.
+pub const PACKAGE: &str = "wasm-websocket-size";
+
+/// The size target for the app with this crate: gzip of the optimised `.wasm`.
+pub const TARGET_GZIP_BYTES: u64 = 10_000;
+
+/// What is measured.
+#[derive(Debug, Clone, Copy)]
+enum Build {
+    /// An example of the size package.
+    Example(&'static str),
+    /// The library itself (a cdylib) with these features.
+    Library(&'static str),
+}
+
+/// The builds, with the names the report gives them.
+const BUILDS: [(&str, Build); 4] = [
+    ("minimal app, wasm-websocket", Build::Example("ours")),
+    ("minimal app, gloo-net 0.7", Build::Example("gloo")),
+    ("demo page (www/)", Build::Library("demo")),
+    ("JS API package (WasmSocket)", Build::Library("js")),
+];
+
+/// Sizes of one file, in bytes.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FileSize {
+    /// As it is.
+    pub raw: u64,
+    /// After `gzip -9`.
+    pub gzip: u64,
+}
+
+/// One build's sizes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// What was built.
+    pub name: String,
+    /// The `.wasm` from wasm-bindgen, before wasm-opt.
+    pub wasm_before_opt: FileSize,
+    /// The `.wasm` after `wasm-opt -Oz`.
+    pub wasm: FileSize,
+    /// The JS glue wasm-bindgen wrote.
+    pub js: FileSize,
+}
+
+/// `cargo xtask size`.
+pub fn command(choice: Choice) -> Result<ExitCode> {
+    let mut ctx = Ctx::new()?;
+    let mut steps = Steps::default();
+    let result = run(&mut ctx, &mut steps, choice);
+    println!();
+    print!("{}", steps.table());
+    let rows = result?;
+    println!();
+    print!("{}", table(&rows));
+    let out = out_dir(&ctx).join("latest.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&rows)? + "\n")
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!();
+    if let Some(ours) = rows.first() {
+        let met = ours.wasm.gzip <= TARGET_GZIP_BYTES;
+        println!(
+            "{} the app with wasm-websocket at most {} KB gzip (measured {})",
+            if met { "met   " } else { "MISSED" },
+            TARGET_GZIP_BYTES / 1000,
+            kb(ours.wasm.gzip)
+        );
+    }
+    println!("written to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where the builds and the report go: `target/size` under the repository root.
+pub fn out_dir(ctx: &Ctx) -> PathBuf {
+    ctx.root.join("target").join("size")
+}
+
+fn run(ctx: &mut Ctx, steps: &mut Steps, choice: Choice) -> Result<Vec<Row>> {
+    setup::run(ctx, steps, choice, &[])?;
+    steps.run("node + npm", || js_api::ensure_node(ctx))?;
+    let ctx = &*ctx;
+    let wasm_opt = steps.run("wasm-opt (npm binaryen)", || binaryen::ensure(ctx))?;
+    let mut rows = Vec::new();
+    for (name, build) in BUILDS {
+        let row = steps.run(&format!("size: {name}"), || {
+            let row = measure(ctx, &wasm_opt, name, build)?;
+            let note = format!("{} gzip", kb(row.wasm.gzip));
+            Ok(Done::note(row, note))
+        })?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<Row> {
+    let (wasm, stem) = match build {
+        Build::Example(example) => (
+            wasm_build::build_example(ctx, PACKAGE, example, "size")?,
+            example.to_owned(),
+        ),
+        Build::Library(feature) => {
+            let mut cmd = ctx.wasm("cargo");
+            cmd.args(["build", "--profile", "size", "--target", WASM32])
+                .args(["-p", "wasm-websocket", "--lib", "--features", feature]);
+            if ctx.route() == crate::toolchain::Route::Debian {
+                cmd.env("CARGO_PROFILE_SIZE_LTO", "false");
+            }
+            process::run(&mut cmd)?;
+            let built = wasm_build::target_dir(ctx)
+                .join(WASM32)
+                .join("size")
+                .join("wasm_websocket.wasm");
+            // The next library build overwrites it: keep this one under its own name.
+            let kept = built.with_file_name(format!("wasm_websocket_{feature}.wasm"));
+            std::fs::copy(&built, &kept)
+                .with_context(|| format!("cannot copy {}", built.display()))?;
+            (kept, format!("wasm_websocket_{feature}"))
+        }
+    };
+    let dir = out_dir(ctx).join(&stem);
+    wasm_build::bindgen(ctx, &wasm, &dir)?;
+    let bindgen_wasm = dir.join(format!("{stem}_bg.wasm"));
+    let optimized = dir.join(format!("{stem}_bg.opt.wasm"));
+    process::run(&mut binaryen::optimize_command(
+        wasm_opt,
+        &bindgen_wasm,
+        &optimized,
+    ))?;
+    Ok(Row {
+        name: name.to_owned(),
+        wasm_before_opt: file_size(&bindgen_wasm)?,
+        wasm: file_size(&optimized)?,
+        js: file_size(&dir.join(format!("{stem}.js")))?,
+    })
+}
+
+/// The raw and `gzip -9` sizes of a file.
+fn file_size(path: &Path) -> Result<FileSize> {
+    let raw = path
+        .metadata()
+        .with_context(|| format!("no {}", path.display()))?
+        .len();
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .context("cannot run gzip")?;
+    if !out.status.success() {
+        bail!("gzip failed on {}", path.display());
+    }
+    Ok(FileSize {
+        raw,
+        gzip: out.stdout.len() as u64,
+    })
+}
+
+/// Bytes as KB (1000 bytes), one decimal.
+pub fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// The sizes as a Markdown table.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| build | .wasm (wasm-opt -Oz) | .wasm gzip -9 | JS glue | JS glue gzip -9 | .wasm before wasm-opt |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.name,
+            kb(row.wasm.raw),
+            kb(row.wasm.gzip),
+            kb(row.js.raw),
+            kb(row.js.gzip),
+            kb(row.wasm_before_opt.raw)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_shown_in_kilobytes() {
+        assert_eq!(kb(14_935), "14.9 KB");
+        let row = Row {
+            name: "app".to_owned(),
+            wasm_before_opt: FileSize { raw: 2000, gzip: 1 },
+            wasm: FileSize {
+                raw: 1500,
+                gzip: 700,
+            },
+            js: FileSize {
+                raw: 900,
+                gzip: 400,
+            },
+        };
+        let text = table(&[row]);
+        assert!(
+            text.ends_with("| app | 1.5 KB | 0.7 KB | 0.9 KB | 0.4 KB | 2.0 KB |\n"),
+            "{text}"
+        );
+    }
+}
