@@ -219,10 +219,7 @@ impl WasmReconnectingSocket {
     ///
     /// Throws `InvalidCloseCode` or `CloseReasonTooLong` before anything changes.
     pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
-        let code = match code {
-            None => 1000,
-            Some(code) => close_code(code)?,
-        };
+        let code = close_code(code)?;
         self.sender
             .close_with(code, reason.as_deref().unwrap_or_default())
             .map_err(|error| to_js(&error))

@@ -151,10 +151,7 @@ impl WasmSocket {
     ///
     /// Throws `InvalidCloseCode` or `CloseReasonTooLong` before the browser is called.
     pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
-        let code = match code {
-            None => 1000,
-            Some(code) => close_code(code)?,
-        };
+        let code = close_code(code)?;
         self.sender
             .close_with(code, reason.as_deref().unwrap_or_default())
             .map_err(|error| to_js(&error))
@@ -256,9 +253,12 @@ pub(super) fn checked<'a, T: JsCast>(
     }
 }
 
-/// A close code from a JavaScript number: an integer that fits in 16 bits (the
-/// checks on its value are the Rust API's).
-pub(super) fn close_code(code: f64) -> Result<u16, JsValue> {
+/// A close code from an optional JavaScript number: 1000 when missing (never 1005),
+/// else an integer that fits in 16 bits (the checks on its value are the Rust API's).
+pub(super) fn close_code(code: Option<f64>) -> Result<u16, JsValue> {
+    let Some(code) = code else {
+        return Ok(1000);
+    };
     if code.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&code) {
         // An integer in 0..=65535, checked just above.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
