@@ -146,7 +146,7 @@ impl WebSocketSender {
     /// [`Message`].
     ///
     /// # Errors
-    /// As [`ready`](Self::ready), then as [`send_text`](Self::send_text).
+    /// As [`ready`](Self::ready), then as [`send_message`](Self::send_message).
     pub async fn send_message_when_ready(&self, message: &Message) -> Result<()> {
         self.ready().await?;
         self.send_message(message)
