@@ -14,7 +14,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::rc::Rc;
 
-use gloo_timers::future::TimeoutFuture;
+use crate::timer::Timeout;
 
 use crate::socket::Socket;
 use crate::{Error, ReadyState, Result};
@@ -62,7 +62,7 @@ impl Default for WaterMarks {
 /// its senders agree.
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
-    timer: Option<TimeoutFuture>,
+    timer: Option<Timeout>,
     /// The interval of the current timer, in ms.
     interval: u32,
     /// `bufferedAmount` and the time (ms) at the last look, to estimate the drain rate.
@@ -106,7 +106,7 @@ impl Pacer {
             let now = js_sys::Date::now();
             self.interval = self.next_interval(buffered, marks.low, now);
             self.last = Some((buffered, now));
-            self.timer = Some(TimeoutFuture::new(self.interval));
+            self.timer = Some(Timeout::new(self.interval));
         }
     }
 

@@ -5,7 +5,7 @@ use core::time::Duration;
 use crate::backpressure::WaterMarks;
 use crate::socket::{Socket, SocketOptions};
 use crate::wait::Opened;
-use crate::{resolve_url, validate_protocols, BinaryType, Result, WebSocket};
+use crate::{validate_protocols, BinaryType, Result, WebSocket};
 
 /// The connect timeout used unless another is set: 10 seconds.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -133,13 +133,17 @@ impl WebSocketBuilder {
     /// # Errors
     /// - [`Error::InvalidUrl`](crate::Error::InvalidUrl) for a URL that does not parse,
     ///   has a scheme other than ws, wss, http or https, has a fragment, or has a
-    ///   forbidden character in its host (see [`resolve_url`]);
+    ///   forbidden character in its host. The browser resolves the URL (relative and
+    ///   `http(s)://` URLs too, in browsers since 2023; for older ones, pass the URL
+    ///   through [`resolve_url`](crate::resolve_url) first);
     /// - [`Error::InvalidProtocol`](crate::Error::InvalidProtocol) for an empty,
     ///   malformed or repeated subprotocol;
     /// - [`Error::Js`](crate::Error::Js) if the browser throws anyway.
     pub fn build(self) -> Result<WebSocket> {
-        let url = resolve_url(&self.url)?;
         validate_protocols(&self.options.protocols)?;
-        Ok(WebSocket::from_socket(Socket::open(&url, &self.options)?))
+        Ok(WebSocket::from_socket(Socket::open(
+            &self.url,
+            &self.options,
+        )?))
     }
 }

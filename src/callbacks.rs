@@ -19,7 +19,7 @@ impl WebSocketSender {
     /// arrival order, alongside the stream (which still receives them too, unless its
     /// receiver was dropped).
     pub fn on_message(&self, mut callback: impl FnMut(Message) + 'static) -> Subscription {
-        self.subscribe("message", move |event| {
+        self.subscribe(&["message"], move |event| {
             // The standard only delivers strings, ArrayBuffers and Blobs.
             let message = event
                 .dyn_ref::<web_sys::MessageEvent>()
@@ -38,7 +38,7 @@ impl WebSocketSender {
         &self,
         mut callback: impl FnMut(wasm_bindgen::JsValue) + 'static,
     ) -> Subscription {
-        self.subscribe("message", move |event| {
+        self.subscribe(&["message"], move |event| {
             if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
                 callback(event.data());
             }
@@ -49,12 +49,12 @@ impl WebSocketSender {
     /// [`WebSocket::connect`](crate::WebSocket::connect) is already open; register
     /// on one from [`WebSocketBuilder::build`](crate::WebSocketBuilder::build).
     pub fn on_open(&self, mut callback: impl FnMut() + 'static) -> Subscription {
-        self.subscribe("open", move |_| callback())
+        self.subscribe(&["open"], move |_| callback())
     }
 
     /// Calls `callback` with the close event when the socket closes.
     pub fn on_close(&self, mut callback: impl FnMut(CloseEvent) + 'static) -> Subscription {
-        self.subscribe("close", move |event| {
+        self.subscribe(&["close"], move |event| {
             if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
                 callback(CloseEvent::from(event));
             }
@@ -65,16 +65,16 @@ impl WebSocketSender {
     /// nothing of the cause (by design, for privacy); a `close` with code 1006
     /// always follows.
     pub fn on_error(&self, mut callback: impl FnMut() + 'static) -> Subscription {
-        self.subscribe("error", move |_| callback())
+        self.subscribe(&["error"], move |_| callback())
     }
 
     fn subscribe(
         &self,
-        kind: &'static str,
+        kinds: &'static [&'static str],
         callback: impl FnMut(web_sys::Event) + 'static,
     ) -> Subscription {
         Subscription {
-            _listener: Listener::new(&self.socket.raw, kind, callback),
+            _listener: Listener::new(&self.socket.raw, kinds, callback),
         }
     }
 }

@@ -17,8 +17,9 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The URL is not one a WebSocket can connect to (checked by the WHATWG URL rules
-    /// before the browser sees it, so every browser gives the same answer).
+    /// The URL is not one a WebSocket can connect to: the browser refused it, or it
+    /// breaks a WHATWG URL rule that some browser does not enforce (checked here, so
+    /// every browser gives the same answer).
     #[error("invalid url `{url}`: {reason}")]
     InvalidUrl {
         /// The URL as given.

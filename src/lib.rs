@@ -83,6 +83,7 @@ mod sender;
 mod socket;
 mod state;
 mod stream;
+mod timer;
 mod url;
 mod view;
 mod wait;

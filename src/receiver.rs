@@ -19,8 +19,6 @@ pub struct WebSocketReceiver {
 
 impl Drop for WebSocketReceiver {
     fn drop(&mut self) {
-        if let Ok(mut inbox) = self.socket.inbox.try_borrow_mut() {
-            inbox.discard_messages();
-        }
+        self.socket.stop_receiving();
     }
 }

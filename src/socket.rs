@@ -1,5 +1,5 @@
-//! The shared core every handle points to: the browser socket, its three owned
-//! listeners and the inbox they fill. Dropping the last handle closes the socket (if it
+//! The shared core every handle points to: the browser socket, its owned listener
+//! (for open, message and close) and the inbox it fills. Dropping the last handle closes the socket (if it
 //! is still connecting or open) and removes the listeners.
 
 use std::cell::{Cell, RefCell};
@@ -30,14 +30,19 @@ pub(crate) struct Socket {
     /// Whether `bufferedAmount` went above the high-water mark and has not yet come
     /// back to the low-water mark: sends through the Sink wait meanwhile.
     pub(crate) throttled: Cell<bool>,
-    // An `error` event carries no information and is always followed by `close`,
-    // which is what the inbox reports; callbacks can still see it through `on_error`.
-    _listeners: [Listener; 3],
+    // For `open`, `message` and `close`. An `error` event carries no information and
+    // is always followed by `close`, which is what the inbox reports; callbacks can
+    // still see it through `on_error`.
+    listener: Listener,
 }
 
 impl Socket {
-    /// Creates the browser socket for an already validated URL and protocol list, and
-    /// registers the listeners before any event can fire.
+    /// Creates the browser socket for a URL as given and an already validated
+    /// protocol list, and registers the listeners before any event can fire.
+    ///
+    /// The browser parses and resolves the URL (refusing what it cannot use with a
+    /// `SyntaxError`); a URL it accepted but the standard does not (see
+    /// [`crate::url`]) closes the new socket at once, before any listener is added.
     pub(crate) fn open(url: &str, options: &SocketOptions) -> Result<Self> {
         let protocols: js_sys::Array = options
             .protocols
@@ -55,12 +60,28 @@ impl Socket {
                 Error::Js(error)
             }
         })?;
+        if let Some(reason) = crate::url::refusal(&raw.url()) {
+            // Still connecting: closing aborts the attempt, and no event reaches us.
+            let _ = raw.close();
+            return Err(Error::InvalidUrl {
+                url: url.to_owned(),
+                reason,
+            });
+        }
         raw.set_binary_type(options.binary_type.to_web_sys());
 
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let offered_protocols = !options.protocols.is_empty();
-        let listeners = [
-            listen(&raw, &inbox, "open", move |inbox, event| {
+        let recorder = Rc::clone(&inbox);
+        // One closure for the three events (one JS function, registered three times):
+        // a message is told apart first, with one `instanceof`.
+        let listener = Listener::new(&raw, &["open", "message", "close"], move |event| {
+            let mut inbox = recorder.borrow_mut();
+            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
+                inbox.on_message(|| Message::from_event_data(event.data()));
+            } else if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
+                inbox.on_close(CloseEvent::from(event));
+            } else {
                 match event
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::WebSocket>().ok())
@@ -78,44 +99,31 @@ impl Socket {
                     }
                     _ => inbox.on_open(),
                 }
-            }),
-            listen(&raw, &inbox, "message", |inbox, event| {
-                if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                    inbox.on_message(|| Message::from_event_data(event.data()));
-                }
-            }),
-            listen(&raw, &inbox, "close", |inbox, event| {
-                if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
-                    inbox.on_close(CloseEvent::from(event));
-                }
-            }),
-        ];
+            }
+        });
         Ok(Self {
             raw,
             inbox,
             max_buffered_amount: options.max_buffered_amount,
             water_marks: options.water_marks,
             throttled: Cell::new(false),
-            _listeners: listeners,
+            listener,
         })
+    }
+
+    /// The receiving half is gone: stop listening for messages and free those kept.
+    /// The callbacks of [`on_message`](crate::WebSocketSender::on_message) have
+    /// listeners of their own, so they still get every message.
+    pub(crate) fn stop_receiving(&self) {
+        self.listener.remove("message");
+        if let Ok(mut inbox) = self.inbox.try_borrow_mut() {
+            inbox.discard_messages();
+        }
     }
 
     pub(crate) fn ready_state(&self) -> ReadyState {
         ReadyState::from_raw(self.raw.ready_state())
     }
-}
-
-/// A listener that records its events into the inbox.
-fn listen(
-    raw: &web_sys::WebSocket,
-    inbox: &Rc<RefCell<Inbox>>,
-    kind: &'static str,
-    mut record: impl FnMut(&mut Inbox, web_sys::Event) + 'static,
-) -> Listener {
-    let inbox = Rc::clone(inbox);
-    Listener::new(raw, kind, move |event| {
-        record(&mut inbox.borrow_mut(), event)
-    })
 }
 
 impl Drop for Socket {

@@ -6,7 +6,7 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::rc::Rc;
 
-use gloo_timers::future::TimeoutFuture;
+use crate::timer::Timeout;
 
 use crate::socket::Socket;
 use crate::{CloseEvent, Error, Result};
@@ -36,15 +36,12 @@ impl Future for Closed {
 /// Waits until the socket opens, fails, or the timeout elapses (then closes it).
 pub(crate) struct Opened<'a> {
     socket: &'a Socket,
-    timer: Option<(TimeoutFuture, Duration)>,
+    timer: Option<(Timeout, Duration)>,
 }
 
 impl<'a> Opened<'a> {
     pub(crate) fn new(socket: &'a Socket, timeout: Option<Duration>) -> Self {
-        let timer = timeout.map(|after| {
-            let millis = u32::try_from(after.as_millis()).unwrap_or(u32::MAX);
-            (TimeoutFuture::new(millis), after)
-        });
+        let timer = timeout.map(|after| (Timeout::new(crate::timer::millis(after)), after));
         Self { socket, timer }
     }
 }

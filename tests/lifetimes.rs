@@ -27,16 +27,22 @@ export function install_listener_counter() {
   const proto = WebSocket.prototype;
   const add = EventTarget.prototype.addEventListener;
   const remove = EventTarget.prototype.removeEventListener;
+  // A browser keeps one listener per (type, function): count those pairs.
   const seen = new WeakMap();
+  const types = (socket, fn) => {
+    let byFn = seen.get(socket);
+    if (!byFn) { byFn = new Map(); seen.set(socket, byFn); }
+    let set = byFn.get(fn);
+    if (!set) { set = new Set(); byFn.set(fn, set); }
+    return set;
+  };
   proto.addEventListener = function (type, fn, opts) {
-    let set = seen.get(this);
-    if (!set) { set = new Set(); seen.set(this, set); }
-    if (!set.has(fn)) { set.add(fn); globalThis.__wsListeners++; }
+    const set = types(this, fn);
+    if (!set.has(type)) { set.add(type); globalThis.__wsListeners++; }
     return add.call(this, type, fn, opts);
   };
   proto.removeEventListener = function (type, fn, opts) {
-    const set = seen.get(this);
-    if (set && set.delete(fn)) globalThis.__wsListeners--;
+    if (types(this, fn).delete(type)) globalThis.__wsListeners--;
     return remove.call(this, type, fn, opts);
   };
 }

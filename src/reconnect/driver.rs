@@ -14,9 +14,9 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::rc::Rc;
 
+use crate::timer::Timeout;
 use futures_core::Stream;
 use futures_sink::Sink;
-use gloo_timers::future::TimeoutFuture;
 
 use super::heartbeat::HeartbeatTimer;
 use super::shared::{wake, Command, Look, Phase, Shared};
@@ -188,8 +188,8 @@ impl Driver {
             attempt: *attempt,
             delay,
         });
-        let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
-        match self.interruptible(TimeoutFuture::new(millis), true).await {
+        let millis = crate::timer::millis(delay);
+        match self.interruptible(Timeout::new(millis), true).await {
             Interrupt::Done(()) | Interrupt::Reconnect => true,
             Interrupt::Dropped => false,
             Interrupt::Close => {

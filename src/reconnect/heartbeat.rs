@@ -11,7 +11,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 
-use gloo_timers::future::TimeoutFuture;
+use crate::timer::Timeout;
 
 use crate::{Message, WebSocketSender};
 
@@ -77,7 +77,7 @@ pub(crate) struct HeartbeatTimer {
     /// When the oldest ping not followed by any message was sent.
     unanswered: Option<f64>,
     next_ping: f64,
-    timer: Option<TimeoutFuture>,
+    timer: Option<Timeout>,
 }
 
 impl HeartbeatTimer {
@@ -133,7 +133,7 @@ impl HeartbeatTimer {
             if let Some(sent) = self.unanswered {
                 due = due.min(sent + millis(self.config.timeout));
             }
-            self.timer = Some(TimeoutFuture::new(whole_ms(due - now)));
+            self.timer = Some(Timeout::new(whole_ms(due - now)));
         }
     }
 }

@@ -188,10 +188,11 @@ test("connect turns http: into ws: and resolves relative URLs", async () => {
 
 test("connect rejects bad URLs with InvalidUrl", async () => {
   const bad = [
-    ["ftp://127.0.0.1/echo", "scheme `ftp`"],
+    // The browser's own words (undefined: not checked) for what it refuses itself.
+    ["ftp://127.0.0.1/echo", undefined],
     [`${ECHO}/echo#fragment`, "fragment"],
     ["ws://foo bar.com/", "forbidden character"],
-    ["ws://[::1", "not a valid URL"],
+    ["ws://[::1", undefined],
   ];
   for (const [url, part] of bad) {
     const error = await rejects(WasmSocket.connect(url), "InvalidUrl", url, part);
@@ -519,7 +520,9 @@ test("free() removes every listener and silences the callbacks", async () => {
   ws.onMessage(() => calls.push("message"));
   ws.onClose(() => calls.push("close"));
   ws.onError(() => calls.push("error"));
-  eq(liveListeners(), before + 6, "with three callbacks");
+  // +3 callbacks, -1: once onMessage takes the messages over from nextMessage(), the
+  // socket stops listening for messages to queue.
+  eq(liveListeners(), before + 5, "with three callbacks");
   ws.sendText("in flight");
   free(ws);
   eq(liveListeners(), before, "after free()");

@@ -1,0 +1,117 @@
+//! A one-shot timer future on the global `setTimeout`, owned: dropping it clears the
+//! timeout and frees its callback, so nothing fires into freed memory and nothing is
+//! left behind (the same in windows and workers).
+
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `setTimeout`; its handle is a number in browsers (an object in Node).
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, millis: u32) -> JsValue;
+
+    /// The global `clearTimeout`.
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+/// What the timeout's callback and the future share.
+#[derive(Default)]
+struct Shared {
+    fired: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+/// Resolves once `millis` milliseconds have passed (as the browser's timers count
+/// them: at least that long, later in a background tab).
+#[must_use = "futures do nothing unless polled"]
+pub(crate) struct Timeout {
+    shared: Rc<Shared>,
+    handle: JsValue,
+    // Kept alive while the timeout is pending; freed on drop, after clearTimeout.
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    pub(crate) fn new(millis: u32) -> Self {
+        let shared = Rc::new(Shared::default());
+        let fired = Rc::clone(&shared);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            fired.fired.set(true);
+            // Taken out first: waking may poll the future, which stores a new waker.
+            let waker = fired.waker.borrow_mut().take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        });
+        let handle = set_timeout(callback.as_ref().unchecked_ref(), millis);
+        Self {
+            shared,
+            handle,
+            _callback: callback,
+        }
+    }
+}
+
+impl Future for Timeout {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.shared.fired.get() {
+            return Poll::Ready(());
+        }
+        let mut waker = self.shared.waker.borrow_mut();
+        match &mut *waker {
+            Some(stored) if stored.will_wake(cx.waker()) => {}
+            stored => *stored = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if !self.shared.fired.get() {
+            clear_timeout(&self.handle);
+        }
+    }
+}
+
+impl core::fmt::Debug for Timeout {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Timeout")
+            .field("fired", &self.shared.fired.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Milliseconds of a duration for `setTimeout`, saturating (without 128-bit
+/// arithmetic, which would add its own routines to every app).
+pub(crate) fn millis(duration: core::time::Duration) -> u32 {
+    let whole = duration
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(duration.subsec_millis()));
+    u32::try_from(whole).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::millis;
+    use core::time::Duration;
+
+    #[test]
+    fn millis_rounds_down_and_saturates() {
+        assert_eq!(millis(Duration::from_micros(1_999)), 1);
+        assert_eq!(millis(Duration::from_secs(10)), 10_000);
+        assert_eq!(millis(Duration::from_secs(u64::MAX)), u32::MAX);
+    }
+}
