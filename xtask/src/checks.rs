@@ -136,6 +136,14 @@ pub fn plan(
                 &["test", "-p", "echo-server", "-p", "xtask"],
             )))
         }),
+        // The library's pure helpers (URL parts, timer arithmetic); its browser
+        // behaviour is what the wasm tests check.
+        Check::new("library unit tests (native)", false, |ctx, _| {
+            Ok(Action::Run(cargo(
+                ctx,
+                &["test", "-p", "wasm-websocket", "--lib"],
+            )))
+        }),
     ];
     for &browser in browsers {
         let driver = drivers.get(browser).map(ToOwned::to_owned);
@@ -254,7 +262,7 @@ pub fn browser_command(
     cmd.env(browser.driver_var(), driver)
         .env("WASM_WEBSOCKET_ECHO", echo_url)
         .env("WASM_WEBSOCKET_CLOSED_URL", closed_url)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
     cmd
 }
 
@@ -299,6 +307,7 @@ mod tests {
                 "clippy (host)",
                 "clippy (wasm32)",
                 "native tests",
+                "library unit tests (native)",
                 "wasm tests (chrome)",
                 "wasm tests (firefox)",
                 "build demo (wasm-pack)",
@@ -350,7 +359,7 @@ mod tests {
         );
         assert_eq!(
             env_of(&cmd, "WASM_BINDGEN_TEST_TIMEOUT"),
-            Some(Some("180".as_ref()))
+            Some(Some("600".as_ref()))
         );
         assert_eq!(env_of(&cmd, "CARGO_TARGET_DIR"), None);
         Ok(())
