@@ -3,7 +3,9 @@
 //!
 //! The app (`benches/size`): connect, send a text and a binary message, receive both
 //! echoes; once with wasm-websocket (without its default features: no canvas, no
-//! reconnection) and once with gloo-net's futures WebSocket. Each is built with the
+//! reconnection), once with gloo-net's futures WebSocket, and once on web-sys alone
+//! (the floor: what any app doing this pays for Rust, its allocator, wasm-bindgen and
+//! its futures executor). Each is built with the
 //! `size` profile (opt-level "z", LTO), run through wasm-bindgen (`--target web`) and
 //! `wasm-opt -Oz` (npm binaryen); the report gives the raw and `gzip -9` sizes of the
 //! `.wasm` and of the JS glue. The demo page and the JS API package are measured the
@@ -37,9 +39,13 @@ enum Build {
 }
 
 /// The builds, with the names the report gives them.
-const BUILDS: [(&str, Build); 4] = [
+const BUILDS: [(&str, Build); 5] = [
     ("minimal app, wasm-websocket", Build::Example("ours")),
     ("minimal app, gloo-net 0.7", Build::Example("gloo")),
+    (
+        "minimal app, web-sys alone (the floor)",
+        Build::Example("raw"),
+    ),
     ("demo page (www/)", Build::Library("demo")),
     ("JS API package (WasmSocket)", Build::Library("js")),
 ];
@@ -80,13 +86,19 @@ pub fn command(choice: Choice) -> Result<ExitCode> {
     std::fs::write(&out, serde_json::to_string_pretty(&rows)? + "\n")
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!();
-    if let Some(ours) = rows.first() {
+    if let [ours, gloo, floor, ..] = rows.as_slice() {
         let met = ours.wasm.gzip <= TARGET_GZIP_BYTES;
         println!(
             "{} the app with wasm-websocket at most {} KB gzip (measured {})",
             if met { "met   " } else { "MISSED" },
             TARGET_GZIP_BYTES / 1000,
             kb(ours.wasm.gzip)
+        );
+        println!(
+            "over the same app on web-sys alone ({}): wasm-websocket +{}, gloo-net +{} (gzip)",
+            kb(floor.wasm.gzip),
+            kb(ours.wasm.gzip.saturating_sub(floor.wasm.gzip)),
+            kb(gloo.wasm.gzip.saturating_sub(floor.wasm.gzip)),
         );
     }
     println!("written to {}", out.display());
