@@ -25,6 +25,9 @@
 //   --reps N             rounds per browser run (default 3)
 //   --quick              smaller workloads, for a smoke run
 //   --no-memory          skip the memory workloads
+//   --profile W          instead of measuring: run workload W (e.g. W2) once per
+//                        contender under the DevTools CPU profiler and print where
+//                        each spends its main-thread time (self time by function)
 
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,6 +52,7 @@ const { values: options } = parseArgs({
     reps: { type: "string", default: "3" },
     quick: { type: "boolean", default: false },
     "no-memory": { type: "boolean", default: false },
+    profile: { type: "string" },
   },
 });
 
@@ -149,6 +153,44 @@ async function openPage(http) {
   }
 }
 
+/** Self time by function in a DevTools CPU profile, largest first. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const file = frame?.url ? frame.url.split("/").pop() : "";
+    const name = `${frame?.functionName || "(anonymous)"}${file ? ` ${file}:${frame.lineNumber + 1}` : ""}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+/** `--profile W`: each contender once on workload W under the CPU profiler. */
+async function profileWorkload(http, id) {
+  const workload = workloads(false).find((w) => w.id === id);
+  if (!workload) throw new Error(`--profile: no workload ${id}`);
+  const browser = await openPage(http);
+  try {
+    const supported = await browser.run("return window.__bench.contenders;");
+    for (const contender of CONTENDERS.filter((c) => supported[c]?.includes(workload.kind))) {
+      await runOne(browser, contender, { ...workload, count: Math.min(workload.count, 500) });
+      await browser.cdp("Profiler.enable", {});
+      await browser.cdp("Profiler.setSamplingInterval", { interval: 100 });
+      await browser.cdp("Profiler.start", {});
+      const record = await runOne(browser, contender, workload);
+      const { profile } = await browser.cdp("Profiler.stop", {});
+      const perMessage = 1000 / workload.count;
+      console.log(`\n${id} ${contender}: script ${(record.scriptMs * perMessage).toFixed(2)} µs/msg; self time, µs/msg:`);
+      for (const [name, ms] of selfTimes(profile).slice(0, 25)) {
+        console.log(`  ${(ms * perMessage).toFixed(2).padStart(7)}  ${name}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main() {
   const started = Date.now();
   const runs = Number(options.runs);
@@ -163,6 +205,10 @@ async function main() {
   try {
     echo = await startEcho(resolve(options["echo-server"]), www);
     const http = echo.url.replace(/^ws:/, "http:");
+    if (options.profile) {
+      await profileWorkload(http, options.profile);
+      return 0;
+    }
     for (let run = 0; run < runs; run++) {
       browser = await openPage(http);
       meta ??= await browser.run("return window.__bench.meta;");

@@ -43,6 +43,8 @@ pub struct Options {
     pub memory: bool,
     /// Only report again from the last measurements (`target/bench/raw.json`).
     pub report_only: bool,
+    /// Profile this workload instead of measuring (no report).
+    pub profile: Option<String>,
 }
 
 /// Where the bench's files go: `target/bench` under the repository root.
@@ -54,6 +56,20 @@ pub fn out_dir(ctx: &Ctx) -> PathBuf {
 pub fn command(options: &Options) -> Result<ExitCode> {
     let mut ctx = Ctx::new()?;
     let mut steps = Steps::default();
+    if options.profile.is_some() {
+        let out = out_dir(&ctx);
+        let result = measure(
+            &mut ctx,
+            &mut steps,
+            options,
+            &out,
+            &out.join("profile.json"),
+        );
+        println!();
+        print!("{}", steps.table());
+        result?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let result = run(&mut ctx, &mut steps, options);
     println!();
     print!("{}", steps.table());
@@ -137,6 +153,9 @@ fn measure(
         }
         if !options.memory {
             cmd.arg("--no-memory");
+        }
+        if let Some(workload) = &options.profile {
+            cmd.args(["--profile", workload]);
         }
         process::run(&mut cmd)?;
         Ok(Done::note(

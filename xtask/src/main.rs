@@ -159,6 +159,10 @@ struct BenchArgs {
     /// (`target/bench/raw.json`).
     #[arg(long)]
     report_only: bool,
+    /// Measure nothing: run workload W (W1, W2, ...) once per contender under the
+    /// DevTools CPU profiler and print where each spends its main-thread time.
+    #[arg(long, value_name = "W", conflicts_with = "report_only")]
+    profile: Option<String>,
 }
 
 /// Arguments of `cargo xtask size`.
@@ -186,6 +190,7 @@ fn main() -> ExitCode {
             runs: args.runs.unwrap_or(if args.quick { 1 } else { 3 }),
             memory: !args.no_memory,
             report_only: args.report_only,
+            profile: args.profile,
         }),
         Command::Size(args) => size::command(args.toolchain.toolchain),
     };
