@@ -1,5 +1,11 @@
-//! What the socket's listeners record for the futures and streams to read: received
+//! What the socket's listener records for the futures and streams to read: received
 //! messages in arrival order, the open and close events, and the wakers to call.
+//!
+//! A message waits here as the browser made it (a string, an `ArrayBuffer` or a
+//! `Blob`, in the JS heap) and is converted into a [`Message`] only when it is read:
+//! a backlog of unread messages does not grow the wasm memory (which never shrinks),
+//! and each message's buffer is allocated just before its reader frees the last
+//! one's, so the allocator keeps reusing the same memory.
 //!
 //! The listeners hold an `Rc<RefCell<Inbox>>`, never the socket itself, so there is
 //! no reference cycle: dropping the socket drops the listeners, which drop their
@@ -8,11 +14,22 @@
 use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
+use wasm_bindgen::JsValue;
+
 use crate::{CloseEvent, Error, Message, Result};
+
+/// One entry of the queue.
+#[derive(Debug)]
+enum Received {
+    /// A message event's `data`, converted when read.
+    Data(JsValue),
+    /// The abnormal close that ends the stream.
+    Failed(Error),
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct Inbox {
-    queue: VecDeque<Result<Message>>,
+    queue: VecDeque<Received>,
     opened: bool,
     close: Option<CloseEvent>,
     /// False once the receiving half is dropped: messages are then not kept.
@@ -29,11 +46,11 @@ impl Inbox {
         self.wake_waiters();
     }
 
-    /// Records a received message, converted by `message` only while the receiving
-    /// half lives (converting copies the data into wasm memory: not for nothing).
-    pub(crate) fn on_message(&mut self, message: impl FnOnce() -> Result<Message>) {
+    /// Records a received message's `data` (asked for only while the receiving half
+    /// lives).
+    pub(crate) fn on_message(&mut self, data: impl FnOnce() -> JsValue) {
         if !self.discard {
-            self.queue.push_back(message());
+            self.queue.push_back(Received::Data(data()));
             self.wake_receiver();
         }
     }
@@ -45,7 +62,7 @@ impl Inbox {
             return;
         }
         if !self.discard && !event.was_clean {
-            self.queue.push_back(Err(if self.opened {
+            self.queue.push_back(Received::Failed(if self.opened {
                 Error::AbnormalClose {
                     event: event.clone(),
                 }
@@ -69,8 +86,10 @@ impl Inbox {
 
     /// The next message; `None` once the socket has closed and all are read.
     pub(crate) fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Message>>> {
-        if let Some(item) = self.queue.pop_front() {
-            return Poll::Ready(Some(item));
+        match self.queue.pop_front() {
+            Some(Received::Data(data)) => return Poll::Ready(Some(Message::from_event_data(data))),
+            Some(Received::Failed(error)) => return Poll::Ready(Some(Err(error))),
+            None => {}
         }
         if self.close.is_some() {
             return Poll::Ready(None);

@@ -89,8 +89,8 @@ impl Message {
         }
     }
 
-    /// Converts the `data` of a `MessageEvent`. One copy is made for binary data:
-    /// from the browser's ArrayBuffer into the returned `Vec`.
+    /// Converts the `data` of a `MessageEvent` (when the message is read). One copy
+    /// is made for binary data: from the browser's ArrayBuffer into the returned `Vec`.
     pub(crate) fn from_event_data(data: JsValue) -> Result<Self> {
         if let Some(text) = data.as_string() {
             return Ok(Self::Text(text));

@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::backpressure::WaterMarks;
 use crate::inbox::Inbox;
 use crate::listener::Listener;
-use crate::{BinaryType, CloseEvent, Error, Message, ReadyState, Result};
+use crate::{BinaryType, CloseEvent, Error, ReadyState, Result};
 
 /// The options a socket is opened with (set through the builder).
 #[derive(Debug, Clone, Default)]
@@ -78,7 +78,7 @@ impl Socket {
         let listener = Listener::new(&raw, &["open", "message", "close"], move |event| {
             let mut inbox = recorder.borrow_mut();
             if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                inbox.on_message(|| Message::from_event_data(event.data()));
+                inbox.on_message(|| event.data());
             } else if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
                 inbox.on_close(CloseEvent::from(event));
             } else {

@@ -1,13 +1,15 @@
 //! Memory: long runs stay within a fixed bound once warmed up.
 //!
 //! - 10,000 connect/close cycles (about two minutes in Chromium, which lets a page open
-//!   only one connection to a server every 10 ms); after
-//!   a warm-up of three tenths of them, the wasm linear memory never grows by more than
-//!   [`WASM_BOUND`], and the JS heap at the end (Chromium's `performance.memory` after
-//!   a garbage collection; Firefox has no such measure) is within [`HEAP_BOUND`] of
-//!   the warm-up's; the live-listener count is back to where it started
+//!   only one connection to a server every 10 ms); after a warm-up of three tenths of
+//!   them, the wasm linear memory never grows by more than [`WASM_BOUND`], and the JS
+//!   heap at the end (Chromium's `performance.memory` after a garbage collection;
+//!   Firefox has no such measure) is within [`HEAP_BOUND`] of the warm-up's; the
+//!   live-listener count is back to where it started
 //! - 100,000 binary messages of 1 KiB on one socket (pipelined in batches of 1,000,
 //!   every echo checked): the same bounds
+//! - a backlog of 16 MiB of unread messages waits in the JS heap: the wasm memory grows
+//!   by at most 4 MiB while it arrives, and every message then reads back in order
 //!
 //! `cargo xtask bench` runs the same workloads in Chromium and reports the figures.
 
@@ -197,4 +199,52 @@ async fn a_hundred_thousand_messages_stay_within_a_fixed_bound() {
     wait("close", ws.closed()).await;
     drop(ws);
     assert_eq!(live_listeners(), listeners_before);
+}
+
+#[wasm_bindgen_test]
+async fn unread_messages_wait_in_the_js_heap_not_in_wasm_memory() {
+    // 16 MiB of echoes arrive before any is read: they stay as the browser made them
+    // until read, so the wasm memory (which never shrinks) does not grow by them.
+    const COUNT: usize = 128;
+    const SIZE: usize = 128 * 1024;
+    const BOUND: f64 = 4.0 * 1024.0 * 1024.0;
+    let mut ws = echo().await;
+    let (arrived, all_arrived) = futures::channel::oneshot::channel::<()>();
+    let mut arrived = Some(arrived);
+    let mut seen = 0;
+    // A callback to know when all have arrived; it frees each message at once.
+    let counter = ws.on_message(move |_| {
+        seen += 1;
+        if seen == COUNT {
+            if let Some(arrived) = arrived.take() {
+                let _ = arrived.send(());
+            }
+        }
+    });
+    let mut payload = pattern(SIZE, 3);
+    let before = usage().wasm;
+    for i in 0..COUNT {
+        payload[0] = u8::try_from(i).unwrap_or_default();
+        ws.send_bytes(&payload).expect("send");
+    }
+    wait("all echoes to arrive", all_arrived)
+        .await
+        .expect("the counter saw every echo");
+    drop(counter);
+    let grown = usage().wasm - before;
+    assert!(
+        grown <= BOUND,
+        "wasm memory grew by {grown} bytes with {COUNT} unread messages of {SIZE} bytes"
+    );
+    for i in 0..COUNT {
+        let Message::Binary(bytes) = next(&mut ws).await else {
+            panic!("echo {i}: not binary");
+        };
+        assert_eq!(
+            (bytes.len(), bytes[0]),
+            (SIZE, u8::try_from(i).unwrap_or_default())
+        );
+    }
+    ws.close().expect("close");
+    wait("close", ws.closed()).await;
 }
