@@ -93,14 +93,14 @@ impl core::fmt::Debug for Timeout {
     }
 }
 
-/// Milliseconds of a duration for `setTimeout`, saturating (without 128-bit
-/// arithmetic, which would add its own routines to every app).
+/// Milliseconds of a duration for `setTimeout`, saturating (in 32 bits: 64-bit
+/// overflow checks would add 128-bit multiplication routines to every app).
 pub(crate) fn millis(duration: core::time::Duration) -> u32 {
-    let whole = duration
-        .as_secs()
-        .saturating_mul(1000)
-        .saturating_add(u64::from(duration.subsec_millis()));
-    u32::try_from(whole).unwrap_or(u32::MAX)
+    u32::try_from(duration.as_secs())
+        .ok()
+        .and_then(|secs| secs.checked_mul(1000))
+        .and_then(|ms| ms.checked_add(duration.subsec_millis()))
+        .unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
