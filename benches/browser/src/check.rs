@@ -64,11 +64,17 @@ pub fn text(text: Option<&str>, expected: &str, index: u32) -> Result<(), JsErro
     }
 }
 
+thread_local! {
+    /// The page's `performance`, looked up once: the clock must not cost the Rust
+    /// contenders two more calls into JS per reading than `performance.now()` costs
+    /// the JS ones.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|window| window.performance());
+}
+
 /// `performance.now()`, in ms.
 pub fn now() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
+    PERFORMANCE.with(|performance| performance.as_ref().map_or(0.0, web_sys::Performance::now))
 }
 
 /// An error for a stream that ended before all echoes arrived.
