@@ -117,6 +117,9 @@ pub struct Spread {
     pub max: f64,
     /// How many values.
     pub n: usize,
+    /// A 95% confidence interval of the median (bootstrap, percentile method): where
+    /// the median of many more runs would likely fall.
+    pub ci95: (f64, f64),
 }
 
 impl Spread {
@@ -134,8 +137,44 @@ impl Spread {
             min: sorted[0],
             max: sorted[sorted.len() - 1],
             n: sorted.len(),
+            ci95: median_interval(&sorted),
         })
     }
+
+    /// Whether `bound` lies within the 95% interval of the median.
+    pub fn admits(&self, bound: f64) -> bool {
+        self.ci95.0 <= bound && bound <= self.ci95.1
+    }
+}
+
+/// A 95% bootstrap interval of the median of `sorted` (2,000 resamples with a fixed
+/// seed, so a report made again from the same measurements is the same).
+fn median_interval(sorted: &[f64]) -> (f64, f64) {
+    const RESAMPLES: usize = 2000;
+    let n = sorted.len();
+    if n < 3 {
+        return (sorted[0], sorted[n - 1]);
+    }
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    let mut sample = vec![0.0; n];
+    let mut medians: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            for slot in &mut sample {
+                *slot = sorted[(next() % n as u64) as usize];
+            }
+            sample.sort_by(f64::total_cmp);
+            percentile(&sample, 0.5)
+        })
+        .collect();
+    medians.sort_by(f64::total_cmp);
+    (percentile(&medians, 0.025), percentile(&medians, 0.975))
 }
 
 /// The `q` quantile of sorted values, interpolated linearly between ranks.
@@ -271,6 +310,9 @@ pub struct Target {
     pub measured: String,
     /// Whether it was met.
     pub met: bool,
+    /// For a ratio target that was not met: whether the 95% interval of the median
+    /// still includes the bound (more runs could tell; the spread does not).
+    pub undecided: bool,
 }
 
 /// The memory figures.
@@ -439,8 +481,12 @@ fn targets(workloads: &[WorkloadReport]) -> Vec<Target> {
                 };
                 out.push(Target {
                     what: format!("{} {name}: {relation} {bound:.2}x plain JS{of}", w.id),
-                    measured: format!("{:.2}", ratio.median),
+                    measured: format!(
+                        "{:.2}, 95% interval {:.2}-{:.2}",
+                        ratio.median, ratio.ci95.0, ratio.ci95.1
+                    ),
                     met,
+                    undecided: !met && ratio.admits(bound),
                 });
             }
             if let (Some(gloo), true) = (cell(w, "gloo-net"), OURS_RUST.contains(name)) {
@@ -458,6 +504,7 @@ fn targets(workloads: &[WorkloadReport]) -> Vec<Target> {
                         w.unit
                     ),
                     met: ahead,
+                    undecided: false,
                 });
                 let (mine, theirs) = (
                     ours.script_us_per_message.median,
@@ -470,6 +517,7 @@ fn targets(workloads: &[WorkloadReport]) -> Vec<Target> {
                     ),
                     measured: format!("{mine:.2} vs {theirs:.2} µs"),
                     met: mine < theirs,
+                    undecided: false,
                 });
             }
         }
@@ -644,10 +692,15 @@ pub fn targets_text(report: &Report) -> String {
     for target in &report.targets {
         let _ = writeln!(
             out,
-            "{} {} (measured {})",
+            "{} {} (measured {}){}",
             if target.met { "met   " } else { "MISSED" },
             target.what,
-            target.measured
+            target.measured,
+            if target.undecided {
+                "; the interval includes the target: within the noise of this many runs"
+            } else {
+                ""
+            }
         );
     }
     out
@@ -779,6 +832,56 @@ mod tests {
         assert!(find(
             "W1 ours-callbacks: less script time per message than gloo-net"
         ));
+    }
+
+    #[test]
+    fn the_median_interval_holds_the_median_and_widens_with_the_spread() {
+        let tight = Spread::of(&[0.99, 1.0, 1.0, 1.01, 1.0, 0.99, 1.01, 1.0, 1.0]).expect("values");
+        let loose = Spread::of(&[0.8, 1.2, 0.9, 1.1, 1.0, 0.85, 1.15, 0.95, 1.05]).expect("values");
+        for spread in [tight, loose] {
+            let (low, high) = spread.ci95;
+            assert!(spread.min <= low && low <= spread.median, "{spread:?}");
+            assert!(spread.median <= high && high <= spread.max, "{spread:?}");
+        }
+        assert!(loose.ci95.1 - loose.ci95.0 > 4.0 * (tight.ci95.1 - tight.ci95.0));
+        let same = Spread::of(&[2.0; 9]).expect("values");
+        assert_eq!(same.ci95, (2.0, 2.0));
+        // The same values give the same interval (a fixed seed).
+        assert_eq!(
+            Spread::of(&[0.8, 1.2, 0.9, 1.1, 1.0, 0.85, 1.15, 0.95, 1.05]).expect("values"),
+            loose
+        );
+    }
+
+    #[test]
+    fn a_miss_within_the_interval_is_undecided_and_one_outside_is_not() {
+        let w1 = workload("W1", "binary", 1000, 1024);
+        let mut records = Vec::new();
+        // Plain JS takes 100 ms; ours-stream 100-110 ms (ratios 0.91-1.0, median
+        // below 0.95); ours-callbacks always 125 ms (ratio 0.8).
+        for (rep, stream_ms) in [110.0, 104.0, 108.0, 100.0, 106.0, 109.0, 101.0]
+            .iter()
+            .enumerate()
+        {
+            let rep = u32::try_from(rep).expect("values");
+            records.push(record(rep, &w1, BASELINE, 100.0));
+            records.push(record(rep, &w1, "ours-stream", *stream_ms));
+            records.push(record(rep, &w1, "ours-callbacks", 125.0));
+        }
+        let targets = targets(&[workload_report(&w1, &records)]);
+        let find = |what: &str| targets.iter().find(|t| t.what == what).expect("values");
+        let stream = find("W1 ours-stream: at least 0.95x plain JS");
+        assert!(!stream.met && stream.undecided, "{stream:?}");
+        let callbacks = find("W1 ours-callbacks: at least 0.95x plain JS");
+        assert!(!callbacks.met && !callbacks.undecided, "{callbacks:?}");
+        let report = Report {
+            meta: Value::Null,
+            workloads: Vec::new(),
+            targets: targets.clone(),
+            memory: Vec::new(),
+            listeners_at_end: None,
+        };
+        assert!(targets_text(&report).contains("within the noise"));
     }
 
     #[test]
