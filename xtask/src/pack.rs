@@ -198,7 +198,15 @@ fn finish_manifest(dir: &Path) -> Result<Manifest> {
         .with_context(|| format!("wasm-pack wrote no {}", path.display()))?;
     let generated: Value = serde_json::from_str(&text)
         .with_context(|| format!("{} is not valid JSON", path.display()))?;
-    let manifest = manifest(&generated)?;
+    let mut manifest = manifest(&generated)?;
+    // wasm-pack copies the crate's LICENSE-* files but does not list them, and npm
+    // packs only `LICENSE` itself unlisted.
+    let mut licenses: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("LICENSE") && !manifest.files.contains(name))
+        .collect();
+    licenses.sort();
+    manifest.files.extend(licenses);
     for file in &manifest.files {
         if !dir.join(file).is_file() {
             bail!("package.json lists `{file}`, which wasm-pack did not write");
