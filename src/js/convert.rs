@@ -5,6 +5,7 @@
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::error::{range_error, type_error};
 use crate::{CloseEvent, Message};
 
 /// A message as JavaScript receives it: a `string`, a `Uint8Array` (a copy of the
@@ -51,4 +52,22 @@ pub(crate) fn describe(value: &JsValue) -> String {
         .map(|object| String::from(object.constructor().name()))
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| value.js_typeof().as_string().unwrap_or_default())
+}
+
+/// A whole number in `0..=max`, as an `f64` (so exact for the limits used here).
+pub(crate) fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValue> {
+    let Some(number) = value.as_f64() else {
+        return Err(type_error(&format!(
+            "{what} must be a number, got {}",
+            describe(value)
+        )));
+    };
+    if number.fract() != 0.0 || !(0.0..=max).contains(&number) {
+        return Err(range_error(&format!(
+            "{what} must be a whole number from 0 to {max}, got {number}"
+        )));
+    }
+    // Checked above: a whole number in 0..=max (at most 2^64).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(number as u64)
 }

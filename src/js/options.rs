@@ -6,7 +6,7 @@ use core::time::Duration;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::describe;
+use super::convert::{describe, whole};
 use super::error::{range_error, type_error};
 use crate::{BinaryType, WebSocketBuilder};
 
@@ -16,7 +16,8 @@ use crate::{BinaryType, WebSocketBuilder};
 /// # Errors
 /// A `TypeError` when `options` is not an object or a field has the wrong type (or is
 /// `reconnect` where it is not allowed); a `RangeError` for a negative or non-finite
-/// `connectTimeoutMs`. Subprotocols are checked later, by
+/// `connectTimeoutMs`, or a `maxBufferedAmount` that is not a whole number of bytes
+/// from 0 to 2^32 - 1. Subprotocols are checked later, by
 /// [`WebSocketBuilder::connect`] (`InvalidProtocol`).
 pub(crate) fn apply(
     mut builder: WebSocketBuilder,
@@ -76,6 +77,14 @@ pub(crate) fn apply(
             ))
         })?;
         builder = builder.connect_timeout(Some(after));
+    }
+
+    let limit = field("maxBufferedAmount")?;
+    if limit.is_null() {
+        builder = builder.max_buffered_amount(None);
+    } else if !limit.is_undefined() {
+        let bytes = whole(&limit, "connect: maxBufferedAmount", u32::MAX.into())?;
+        builder = builder.max_buffered_amount(Some(u32::try_from(bytes).unwrap_or(u32::MAX)));
     }
     Ok(builder)
 }

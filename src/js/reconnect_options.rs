@@ -6,7 +6,7 @@ use core::time::Duration;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::describe;
+use super::convert::{describe, whole};
 use super::error::{range_error, type_error};
 use crate::reconnect::{Backoff, Heartbeat, ReconnectConfig, WhenFull};
 use crate::Message;
@@ -221,22 +221,4 @@ impl<'a> Fields<'a> {
             ))
         })
     }
-}
-
-/// A whole number in `0..=max`, as an `f64` (so exact for the limits used here).
-fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValue> {
-    let Some(number) = value.as_f64() else {
-        return Err(type_error(&format!(
-            "{what} must be a number, got {}",
-            describe(value)
-        )));
-    };
-    if number.fract() != 0.0 || !(0.0..=max).contains(&number) {
-        return Err(range_error(&format!(
-            "{what} must be a whole number from 0 to {max}, got {number}"
-        )));
-    }
-    // Checked above: a whole number in 0..=max (at most 2^64).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Ok(number as u64)
 }

@@ -44,8 +44,9 @@ impl WasmSocket {
     ///
     /// `url` may be `ws:`, `wss:`, `http:` or `https:` (the latter two become `ws:` and
     /// `wss:`), or relative to the page. `options` sets the subprotocols to offer, how
-    /// binary messages arrive (`Uint8Array` by default, or `Blob`) and the connect
-    /// timeout (10 s by default).
+    /// binary messages arrive (`Uint8Array` by default, or `Blob`), the connect
+    /// timeout (10 s by default) and `maxBufferedAmount`, from which on sends throw
+    /// `BufferFull` instead of growing the browser's buffer (no limit by default).
     ///
     /// Rejects with `InvalidUrl` (a URL that does not parse, another scheme, a
     /// fragment, a bad host), `InvalidProtocol`, `ConnectionFailed` (nothing listening,
@@ -70,7 +71,8 @@ impl WasmSocket {
     /// Sends a text message.
     ///
     /// Throws `NotOpen` unless the socket is open (browsers silently drop data sent
-    /// after a close, so this is checked first), `TypeError` for another value.
+    /// after a close, so this is checked first), `BufferFull` while `maxBufferedAmount`
+    /// bytes or more are buffered, `TypeError` for another value.
     #[wasm_bindgen(js_name = sendText)]
     pub fn send_text(
         &self,

@@ -16,6 +16,8 @@ export interface ConnectOptions {
   binaryType?: "arraybuffer" | "blob";
   /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. With {@link ReconnectingSocket}, the limit of each attempt. */
   connectTimeoutMs?: number | null;
+  /** Refuse sends (with a `BufferFull` error) while the socket's `bufferedAmount` is at or above this many bytes, instead of letting the browser buffer without bound; `null` (the default) sets no limit. */
+  maxBufferedAmount?: number | null;
 }
 
 /** How a socket closed, from the browser's `CloseEvent`. */

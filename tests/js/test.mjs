@@ -1,8 +1,8 @@
 // Tests of the JavaScript API, run in the page as an app would use the package.
 //
 // Covered:
-// - connect: options (protocols, binaryType, connectTimeoutMs), URL forms (http:,
-//   relative), every getter;
+// - connect: options (protocols, binaryType, connectTimeoutMs, maxBufferedAmount), URL
+//   forms (http:, relative), every getter;
 // - the error names and messages: InvalidUrl, InvalidProtocol, ConnectionFailed (with
 //   closeInfo), Timeout, NotOpen, InvalidCloseCode, CloseReasonTooLong, AbnormalClose,
 //   TypeError/RangeError for bad arguments; every failure an Error, never a string;
@@ -247,12 +247,35 @@ test("connect refuses malformed options with TypeError or RangeError", async () 
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: "1" }), "TypeError", "timeout string");
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: -1 }), "RangeError", "timeout -1");
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: Infinity }), "RangeError", "timeout ∞");
+  await rejects(WasmSocket.connect(url, { maxBufferedAmount: "1" }), "TypeError", "limit string");
+  await rejects(WasmSocket.connect(url, { maxBufferedAmount: -1 }), "RangeError", "limit -1");
+  await rejects(WasmSocket.connect(url, { maxBufferedAmount: 1.5 }), "RangeError", "limit 1.5");
+  await rejects(WasmSocket.connect(url, { maxBufferedAmount: 2 ** 32 }), "RangeError", "limit 2^32");
   // undefined and null options are the defaults.
   open.push(await wait(WasmSocket.connect(url, undefined), "connect, options undefined"));
   open.push(await wait(WasmSocket.connect(url, null), "connect, options null"));
 });
 
 // ---------------------------------------------------------------- sending
+
+test("maxBufferedAmount refuses sends with BufferFull while that much is buffered", async () => {
+  const ws = await connect("/echo", { maxBufferedAmount: 1024 });
+  const echoes = [];
+  ws.onMessage((message) => echoes.push(message));
+  ws.sendBytes(new Uint8Array(4 << 20)); // nothing buffered yet: accepted
+  assert(ws.bufferedAmount >= 1024, `bufferedAmount after 4 MiB: ${ws.bufferedAmount}`);
+  throws(() => ws.sendText("over the limit"), "BufferFull", "a text over the limit");
+  throws(() => ws.sendBytes(new Uint8Array(1)), "BufferFull", "bytes over the limit");
+  await until(() => ws.bufferedAmount < 1024, "the buffer to drain", 10_000);
+  ws.sendText("after the drain");
+  await until(() => echoes.length === 2, "both accepted messages echoed", 10_000);
+  eq(echoes[0].byteLength, 4 << 20, "the big message came back");
+  eq(echoes[1], "after the drain", "nothing refused was sent");
+  // Without the option, nothing is refused.
+  const unlimited = await connect("/echo", { maxBufferedAmount: null });
+  unlimited.sendBytes(new Uint8Array(4 << 20));
+  unlimited.sendText("not refused");
+});
 
 test("sendText round-trips text, Unicode included", async () => {
   const ws = await connect();
