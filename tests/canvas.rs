@@ -13,12 +13,15 @@
 //!   its header give a typed error and leave the destination canvas as it was
 //! - a zero-sized canvas, a canvas with another kind of context and a closed socket
 //!   give typed errors, and free the `toBlob` callback
+//! - a canvas tainted by a cross-origin image (the echo server's `/image.png`, which
+//!   sends no CORS headers) cannot be encoded, read or sent: `CanvasEncodeFailed`
+//!   naming the `SecurityError`, nothing sent, the `toBlob` callback freed
 //! - dropping an encode or a draw half-way leaks nothing and panics nothing
 //! - 500 round trips leave no closure, listener or object URL behind
 
 mod common;
 
-use common::{echo, next, settle, wait};
+use common::{echo, next, settle, url, wait};
 use futures::future::{ready, select, Either};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -527,6 +530,56 @@ async fn a_zero_sized_canvas_is_a_typed_error() {
             Err(Error::CanvasEncodeFailed { .. })
         ));
     }
+    assert_eq!(
+        live_callbacks(),
+        callbacks,
+        "a toBlob callback was left behind"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_canvas_tainted_by_a_cross_origin_image_is_a_typed_error() {
+    // The echo server is another origin than the test page, and sends no CORS headers.
+    let image = web_sys::HtmlImageElement::new().expect("an <img>");
+    image.set_src(&url("/image.png").replacen("ws://", "http://", 1));
+    wait(
+        "load /image.png",
+        wasm_bindgen_futures::JsFuture::from(image.decode()),
+    )
+    .await
+    .expect("the image loads and decodes");
+    let tainted = canvas(2, 2);
+    tainted
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .expect("a 2d context")
+        .draw_image_with_html_image_element(&image, 0.0, 0.0)
+        .expect("drawing a cross-origin image is allowed");
+    let security_error = |error: &Error| {
+        matches!(error, Error::CanvasEncodeFailed { width: 2, height: 2, reason }
+            if reason.starts_with("SecurityError"))
+    };
+
+    let callbacks = live_callbacks();
+    let encoded = wait("encode", encode_canvas(&tainted, ImageFormat::Png)).await;
+    assert!(encoded.as_ref().is_err_and(security_error), "{encoded:?}");
+    let read = read_pixels(&tainted);
+    assert!(read.as_ref().is_err_and(security_error), "{read:?}");
+
+    let mut ws = echo().await;
+    let sent = wait(
+        "send the image",
+        send_canvas_image(&ws, &tainted, ImageFormat::Png),
+    )
+    .await;
+    assert!(sent.as_ref().is_err_and(security_error), "{sent:?}");
+    let sent = send_canvas_pixels(&ws, &tainted);
+    assert!(sent.as_ref().is_err_and(security_error), "{sent:?}");
+    // Nothing went out: the next echo is the text sent after the refusals.
+    ws.send_text("after").expect("send");
+    assert_eq!(next(&mut ws).await, Message::text("after"));
     assert_eq!(
         live_callbacks(),
         callbacks,

@@ -12,6 +12,9 @@
 //! | `/reject` | refuses the upgrade with HTTP 403 |
 //! | `/silent` | accepts, then never sends or answers anything |
 //!
+//! `/image.png` (plain HTTP `GET`) is a 2x2 PNG served without CORS headers: a page
+//! on another origin that draws it into a canvas cannot read that canvas back.
+//!
 //! Admin paths, plain HTTP `GET` with `Access-Control-Allow-Origin: *` (so a test
 //! page on another origin can `fetch` them):
 //!
@@ -40,6 +43,7 @@ mod echo;
 mod error;
 mod faults;
 mod handshake;
+mod image;
 mod server;
 mod state;
 mod statics;
@@ -50,4 +54,5 @@ pub use echo::GOODBYE;
 pub use error::Error;
 pub use faults::MAX_SLOW_MS;
 pub use handshake::KNOWN_SUBPROTOCOLS;
+pub use image::IMAGE_PNG;
 pub use server::{serve, Server, ShutdownHandle};

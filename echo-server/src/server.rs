@@ -12,7 +12,9 @@ use axum::{
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use crate::{admin, echo, faults, handshake::plain, state::AppState, statics, Config, Error};
+use crate::{
+    admin, echo, faults, handshake::plain, image, state::AppState, statics, Config, Error,
+};
 
 /// How long shutdown waits for open connections before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -146,6 +148,7 @@ fn router(state: AppState, www: Option<&Path>) -> Router {
         .route("/slow", get(faults::slow))
         .route("/reject", any(faults::reject))
         .route("/silent", get(faults::silent))
+        .route("/image.png", get(image::handler))
         .route("/admin/outage", get(admin::outage))
         .route("/admin/requests", get(admin::requests));
     let router = match www {

@@ -117,3 +117,18 @@ async fn serves_static_files_with_mime_types() {
     assert_eq!(http_get(addr, "/echo").await.status, 426);
     assert_eq!(http_get(addr, "/reject").await.status, 403);
 }
+
+#[tokio::test]
+async fn image_png_is_a_png_without_cors_headers() {
+    let server = start().await;
+    let response = http_get(server.local_addr(), "/image.png").await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("content-type"), Some("image/png"));
+    assert_eq!(response.header("access-control-allow-origin"), None);
+    assert_eq!(
+        response.header("cross-origin-resource-policy"),
+        Some("cross-origin")
+    );
+    assert_eq!(response.body, echo_server::IMAGE_PNG);
+    assert!(response.body.starts_with(b"\x89PNG\r\n\x1a\n"));
+}
