@@ -76,7 +76,7 @@ function memoryWorkload(quick) {
 }
 
 /** Every contender the page knows, in the order the first round runs them. */
-const CONTENDERS = ["plain-js", "ours-stream", "ours-callbacks", "ours-js", "gloo-net"];
+const CONTENDERS = ["plain-js", "ours-stream", "ours-callbacks", "ours-js", "gloo-net", "ws-stream-wasm"];
 
 /** Chromium arguments the bench needs (webdriver.json has them too, for the memory
  * test): `gc()` for the page, and unrounded `performance.memory`. */

@@ -1,12 +1,12 @@
 //! `cargo xtask size`: how big an app is with this crate, against the same app with
-//! gloo-net.
+//! gloo-net, with ws_stream_wasm and on web-sys alone.
 //!
 //! The app (`benches/size`): connect, send a text and a binary message, receive both
-//! echoes; once with wasm-websocket (without its default features: no canvas, no
-//! reconnection), once with gloo-net's futures WebSocket, and once on web-sys alone
-//! (the floor: what any app doing this pays for Rust, its allocator, wasm-bindgen and
-//! its futures executor). Each is built with the
-//! `size` profile (opt-level "z", LTO), run through wasm-bindgen (`--target web`) and
+//! echoes; with wasm-websocket (without its default features: no canvas, no
+//! reconnection), with gloo-net's futures WebSocket, with ws_stream_wasm's `WsStream`,
+//! and on web-sys alone (the floor: what any app doing this pays for Rust, its
+//! allocator, wasm-bindgen and its futures executor). Each is built with the `size`
+//! profile (opt-level "z", LTO), run through wasm-bindgen (`--target web`) and
 //! `wasm-opt -Oz` (npm binaryen); the report gives the raw and `gzip -9` sizes of the
 //! `.wasm` and of the JS glue. The demo page and the JS API package are measured the
 //! same way. Written to `target/size/latest.json`.
@@ -39,9 +39,13 @@ enum Build {
 }
 
 /// The builds, with the names the report gives them.
-const BUILDS: [(&str, Build); 5] = [
+const BUILDS: [(&str, Build); 6] = [
     ("minimal app, wasm-websocket", Build::Example("ours")),
     ("minimal app, gloo-net 0.7", Build::Example("gloo")),
+    (
+        "minimal app, ws_stream_wasm 0.7",
+        Build::Example("ws_stream"),
+    ),
     (
         "minimal app, web-sys alone (the floor)",
         Build::Example("raw"),
@@ -86,7 +90,7 @@ pub fn command(choice: Choice) -> Result<ExitCode> {
     std::fs::write(&out, serde_json::to_string_pretty(&rows)? + "\n")
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!();
-    if let [ours, gloo, floor, ..] = rows.as_slice() {
+    if let [ours, gloo, ws_stream, floor, ..] = rows.as_slice() {
         let met = ours.wasm.gzip <= TARGET_GZIP_BYTES;
         println!(
             "{} the app with wasm-websocket at most {} KB gzip (measured {})",
@@ -94,11 +98,14 @@ pub fn command(choice: Choice) -> Result<ExitCode> {
             TARGET_GZIP_BYTES / 1000,
             kb(ours.wasm.gzip)
         );
+        let over = |row: &Row| kb(row.wasm.gzip.saturating_sub(floor.wasm.gzip));
         println!(
-            "over the same app on web-sys alone ({}): wasm-websocket +{}, gloo-net +{} (gzip)",
+            "over the same app on web-sys alone ({}): wasm-websocket +{}, gloo-net +{}, \
+             ws_stream_wasm +{} (gzip)",
             kb(floor.wasm.gzip),
-            kb(ours.wasm.gzip.saturating_sub(floor.wasm.gzip)),
-            kb(gloo.wasm.gzip.saturating_sub(floor.wasm.gzip)),
+            over(ours),
+            over(gloo),
+            over(ws_stream),
         );
     }
     println!("written to {}", out.display());

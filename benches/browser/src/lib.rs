@@ -14,7 +14,7 @@
 //!
 //! Contenders: [`ours_stream`] (this crate's `Stream` and `Sink`), [`ours_callbacks`]
 //! (`send_bytes`/`send_text` and `on_message`), [`gloo`] (gloo-net's futures
-//! WebSocket). [`canvas`] has the canvas round trips (W5) with this crate, and
+//! WebSocket), [`ws_stream`] (ws_stream_wasm's `WsStream`). [`canvas`] has the canvas round trips (W5) with this crate, and
 //! [`memory`] the connect/close cycles and the message flood whose memory the page
 //! samples.
 //!
@@ -28,6 +28,7 @@ pub mod gloo;
 pub mod memory;
 pub mod ours_callbacks;
 pub mod ours_stream;
+pub mod ws_stream;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -34,6 +34,11 @@ const CONTENDERS = {
     text: rust.gloo_text,
     roundTrips: rust.gloo_round_trips,
   },
+  "ws-stream-wasm": {
+    binary: rust.ws_stream_binary,
+    text: rust.ws_stream_text,
+    roundTrips: rust.ws_stream_round_trips,
+  },
 };
 
 /** A 512x512 picture with smooth areas and detail, so PNG has something to do. */
