@@ -488,7 +488,7 @@ fn targets(workloads: &[WorkloadReport]) -> Vec<Target> {
                 out.push(Target {
                     what: format!("{} {name}: {relation} {bound:.2}x plain JS{of}", w.id),
                     measured: format!(
-                        "{:.2}, 95% interval {:.2}-{:.2}",
+                        "{:.3}, 95% interval {:.2}-{:.2}",
                         ratio.median, ratio.ci95.0, ratio.ci95.1
                     ),
                     met,
@@ -499,19 +499,19 @@ fn targets(workloads: &[WorkloadReport]) -> Vec<Target> {
                 let Some(theirs) = cell(w, other).filter(|_| OURS_RUST.contains(name)) else {
                     continue;
                 };
+                // Round trips: the mean, as the median is quantized by the coarse clock.
+                let (mine, their_value, of) = match (ours.mean_ms, theirs.mean_ms) {
+                    (Some(mine), Some(their_value)) => (mine.median, their_value.median, " (mean)"),
+                    _ => (ours.value.median, theirs.value.median, ""),
+                };
                 let ahead = if w.higher_is_better {
-                    ours.value.median > theirs.value.median
+                    mine > their_value
                 } else {
-                    ours.value.median < theirs.value.median
+                    mine < their_value
                 };
                 out.push(Target {
-                    what: format!("{} {name}: ahead of {shown}", w.id),
-                    measured: format!(
-                        "{} vs {} {}",
-                        number(ours.value.median),
-                        number(theirs.value.median),
-                        w.unit
-                    ),
+                    what: format!("{} {name}: ahead of {shown}{of}", w.id),
+                    measured: format!("{} vs {} {}", number(mine), number(their_value), w.unit),
                     met: ahead,
                     undecided: false,
                 });
