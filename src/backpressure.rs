@@ -14,9 +14,8 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::rc::Rc;
 
-use crate::timer::Timeout;
-
 use crate::socket::Socket;
+use crate::timer::Timeout;
 use crate::{Error, ReadyState, Result};
 
 /// The default high-water mark: sends wait while more than 1 MiB is buffered.

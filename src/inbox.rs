@@ -7,9 +7,9 @@
 //! and each message's buffer is allocated just before its reader frees the last
 //! one's, so the allocator keeps reusing the same memory.
 //!
-//! The listeners hold an `Rc<RefCell<Inbox>>`, never the socket itself, so there is
-//! no reference cycle: dropping the socket drops the listeners, which drop their
-//! handle on the inbox.
+//! The listener holds an `Rc<RefCell<Inbox>>`, never the socket itself, so there is
+//! no reference cycle: dropping the socket drops the listener, which drops its handle
+//! on the inbox.
 
 use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
@@ -32,7 +32,8 @@ pub(crate) struct Inbox {
     queue: VecDeque<Received>,
     opened: bool,
     close: Option<CloseEvent>,
-    /// False once the receiving half is dropped: messages are then not kept.
+    /// True once the receiving half is dropped: nothing is queued for it any more
+    /// (not even the abnormal close).
     discard: bool,
     /// The receiving half's waker.
     receiver: Option<Waker>,
@@ -46,13 +47,12 @@ impl Inbox {
         self.wake_waiters();
     }
 
-    /// Records a received message's `data` (asked for only while the receiving half
-    /// lives).
-    pub(crate) fn on_message(&mut self, data: impl FnOnce() -> JsValue) {
-        if !self.discard {
-            self.queue.push_back(Received::Data(data()));
-            self.wake_receiver();
-        }
+    /// Records a received message's `data`. Only called while the receiving half
+    /// lives: [`Socket::stop_receiving`](crate::socket::Socket::stop_receiving) stops
+    /// listening for messages when it goes.
+    pub(crate) fn on_message(&mut self, data: JsValue) {
+        self.queue.push_back(Received::Data(data));
+        self.wake_receiver();
     }
 
     /// Records the close; only the first one counts (a connection this crate failed

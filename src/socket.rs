@@ -1,6 +1,6 @@
 //! The shared core every handle points to: the browser socket, its owned listener
-//! (for open, message and close) and the inbox it fills. Dropping the last handle closes the socket (if it
-//! is still connecting or open) and removes the listeners.
+//! (for open, message and close) and the inbox it fills. Dropping the last handle
+//! closes the socket (if it is still connecting or open) and removes the listener.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -38,11 +38,11 @@ pub(crate) struct Socket {
 
 impl Socket {
     /// Creates the browser socket for a URL as given and an already validated
-    /// protocol list, and registers the listeners before any event can fire.
+    /// protocol list, and registers the listener before any event can fire.
     ///
     /// The browser parses and resolves the URL (refusing what it cannot use with a
     /// `SyntaxError`); a URL it accepted but the standard does not (see
-    /// [`crate::url`]) closes the new socket at once, before any listener is added.
+    /// [`crate::url`]) closes the new socket at once, before the listener is added.
     pub(crate) fn open(url: &str, options: &SocketOptions) -> Result<Self> {
         let protocols: js_sys::Array = options
             .protocols
@@ -78,7 +78,7 @@ impl Socket {
         let listener = Listener::new(&raw, &["open", "message", "close"], move |event| {
             let mut inbox = recorder.borrow_mut();
             if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                inbox.on_message(|| event.data());
+                inbox.on_message(event.data());
             } else if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
                 inbox.on_close(CloseEvent::from(event));
             } else {

@@ -14,13 +14,13 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::rc::Rc;
 
-use crate::timer::Timeout;
 use futures_core::Stream;
 use futures_sink::Sink;
 
 use super::heartbeat::HeartbeatTimer;
 use super::shared::{wake, Command, Look, Phase, Shared};
 use super::{DisconnectReason, Event, ReconnectConfig, UnsentReason};
+use crate::timer::Timeout;
 use crate::{CloseEvent, Error, Message, WebSocket, WebSocketBuilder};
 
 thread_local! {

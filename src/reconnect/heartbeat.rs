@@ -12,7 +12,6 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 
 use crate::timer::Timeout;
-
 use crate::{Message, WebSocketSender};
 
 /// Application pings: every `interval`, `message` is sent; when no message at all
