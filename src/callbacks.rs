@@ -31,10 +31,18 @@ impl WebSocketSender {
     }
 
     /// Calls `callback` with the `data` of every message event, as the browser made it
-    /// (a string, an `ArrayBuffer` or a `Blob`), for the JavaScript-facing API: it
-    /// hands the data on without a round trip through wasm memory.
-    #[cfg(feature = "js")]
-    pub(crate) fn on_message_data(
+    /// (a string, an `ArrayBuffer`, or a `Blob` in [`BinaryType::Blob`](crate::BinaryType)
+    /// mode), unconverted: for code that hands messages on to JavaScript without a round
+    /// trip through wasm memory (the npm package's `onMessage` does).
+    ///
+    /// ```no_run
+    /// # fn run(ws: &wasm_websocket::WebSocket, forward: js_sys::Function) {
+    /// let subscription = ws.on_message_data(move |data| {
+    ///     let _ = forward.call1(&wasm_bindgen::JsValue::NULL, &data);
+    /// });
+    /// # drop(subscription); }
+    /// ```
+    pub fn on_message_data(
         &self,
         mut callback: impl FnMut(wasm_bindgen::JsValue) + 'static,
     ) -> Subscription {

@@ -10,7 +10,12 @@ use crate::{CloseEvent, ReadyState};
 /// The result type of this crate: `Result<T, wasm_websocket::Error>`.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// Everything that can go wrong, with the data a caller needs to react.
+/// Everything that can go wrong with a socket, with the data a caller needs to react.
+///
+/// The canvas and reconnection layers have error types of their own
+/// ([`canvas::CanvasError`](crate::canvas::CanvasError),
+/// [`reconnect::SendError`](crate::reconnect::SendError)), each convertible from this
+/// one, so this type never admits a failure a socket operation cannot have.
 ///
 /// Errors are `Clone + PartialEq`, so tests can `assert_eq!` on them. None of them
 /// holds a bare `JsValue`: JavaScript exceptions become a [`JsError`].
@@ -82,88 +87,12 @@ pub enum Error {
         /// The configured limit.
         limit: u32,
     },
-    /// A message could not wait in a reconnecting socket's outbox: it is full (and
-    /// its policy is to reject), or the message is larger than its whole byte limit.
-    #[cfg(feature = "reconnect")]
-    #[error("outbox full: {messages} messages ({bytes} bytes) wait, a message of {message_bytes} bytes does not fit")]
-    OutboxFull {
-        /// Messages waiting in the outbox.
-        messages: usize,
-        /// Bytes waiting in the outbox.
-        bytes: usize,
-        /// The size of the refused message.
-        message_bytes: usize,
-    },
     /// The browser delivered message data of a type the WebSocket standard does not
     /// produce (neither string, ArrayBuffer nor Blob).
     #[error("unexpected message data of type `{type_name}`")]
     UnexpectedData {
         /// The JavaScript type (or constructor name) of the data.
         type_name: String,
-    },
-    /// The browser would not encode a canvas: `toBlob` gave no image (the canvas has
-    /// no pixels, or is too large), or the canvas is tainted by cross-origin data
-    /// (`SecurityError`).
-    #[cfg(feature = "canvas")]
-    #[error("the {width}x{height} canvas could not be encoded: {reason}")]
-    CanvasEncodeFailed {
-        /// The canvas width at the time of the call.
-        width: u32,
-        /// The canvas height at the time of the call.
-        height: u32,
-        /// Why, as the browser reported it.
-        reason: String,
-    },
-    /// The canvas has no 2d context because it already has another kind (such as
-    /// `webgl`): `getContext("2d")` returned `null`.
-    #[cfg(feature = "canvas")]
-    #[error("the canvas has no 2d context (it already has a context of another kind)")]
-    NoContext2d,
-    /// Raw pixels shorter than their header.
-    #[cfg(feature = "canvas")]
-    #[error("raw pixels are {len} bytes, shorter than their {header}-byte header")]
-    PixelsTruncated {
-        /// The length of the data.
-        len: usize,
-        /// The header length ([`PIXELS_HEADER_LEN`](crate::canvas::PIXELS_HEADER_LEN)).
-        header: usize,
-    },
-    /// Raw pixels that do not start with the magic `RGBA`.
-    #[cfg(feature = "canvas")]
-    #[error("raw pixels start with {found:02x?}, not the magic `RGBA`")]
-    BadPixelsMagic {
-        /// The first four bytes of the data.
-        found: [u8; 4],
-    },
-    /// Raw pixels whose RGBA data is not `width * height * 4` bytes long.
-    #[cfg(feature = "canvas")]
-    #[error("{width}x{height} pixels need {expected} bytes of RGBA, got {actual}")]
-    InvalidPixels {
-        /// The width in the header.
-        width: u32,
-        /// The height in the header.
-        height: u32,
-        /// `width * height * 4`.
-        expected: usize,
-        /// The number of RGBA bytes present.
-        actual: usize,
-    },
-    /// An image with no pixels, or too many to address in memory.
-    #[cfg(feature = "canvas")]
-    #[error("an image of {width}x{height} pixels is empty or too large")]
-    InvalidDimensions {
-        /// The image width.
-        width: u32,
-        /// The image height.
-        height: u32,
-    },
-    /// Data the browser could not decode as an image (or a text message where an image
-    /// was expected).
-    #[cfg(feature = "canvas")]
-    #[error("not an image: {reason}")]
-    NotAnImage {
-        /// Why, as the browser reported it.
-        reason: String,
     },
     /// A JavaScript exception, with its `name` and `message`.
     #[error("{0}")]

@@ -17,17 +17,17 @@
 //!   ([`WebSocketBuilder::backpressure`]), so streaming never buffers without bound.
 //! - Close codes and reasons are checked before the browser sees them.
 //! - Every JavaScript closure is owned and removed on drop: nothing leaks, and nothing
-//!   fires after drop ([`live_listeners`] counts them).
-//! - With the `canvas` feature (on by default), the [`canvas`] module sends a canvas as
+//!   fires after drop.
+//! - With the `canvas` feature, the [`canvas`] module sends a canvas as
 //!   a PNG, JPEG or WebP image or as raw pixels, and draws received images into a
 //!   canvas.
 //! - With the `reconnect` feature (on by default), [`ReconnectingWebSocket`]
 //!   reconnects with exponential backoff and jitter, keeps what is sent meanwhile in a
 //!   bounded outbox (never dropping a message silently) and can detect dead
 //!   connections with a heartbeat; see the [`reconnect`] module.
-//! - With the `js` feature, the `js` module exports all of this to JavaScript and
-//!   TypeScript (`WasmSocket`, `ReconnectingSocket`), for the npm package
-//!   `cargo xtask pack` builds.
+//!
+//! The JavaScript/TypeScript package (`WasmSocket`, `ReconnectingSocket`) and the demo
+//! page are separate crates built on this one; this crate is a plain Rust library.
 //!
 //! # Example
 //!
@@ -59,25 +59,24 @@
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod backpressure;
 mod builder;
 mod callbacks;
 #[cfg(feature = "canvas")]
+#[cfg_attr(docsrs, doc(cfg(feature = "canvas")))]
 pub mod canvas;
 mod close;
-#[cfg(feature = "demo")]
-mod demo;
 mod error;
 mod inbox;
-#[cfg(feature = "js")]
-pub mod js;
 mod listener;
 mod message;
 mod protocol;
 mod receiver;
 #[cfg(feature = "reconnect")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reconnect")))]
 pub mod reconnect;
 mod sender;
 mod socket;
@@ -95,14 +94,14 @@ pub use backpressure::{
 pub use builder::{WebSocketBuilder, DEFAULT_CONNECT_TIMEOUT};
 pub use callbacks::Subscription;
 pub use close::{validate_close, CloseCode, CloseEvent, MAX_CLOSE_REASON_BYTES};
-#[cfg(feature = "demo")]
-pub use demo::{start_demo, Demo};
 pub use error::{Error, JsError, Result};
+#[doc(hidden)]
 pub use listener::live_listeners;
 pub use message::{read_blob, Message};
 pub use protocol::validate_protocols;
 pub use receiver::WebSocketReceiver;
 #[cfg(feature = "reconnect")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reconnect")))]
 pub use reconnect::{ReconnectConfig, ReconnectingWebSocket};
 pub use sender::WebSocketSender;
 pub use state::{BinaryType, ReadyState};

@@ -2,6 +2,8 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
+
 use crate::backpressure::{Pacer, Ready};
 use crate::socket::Socket;
 use crate::view::{self, BufferView};
@@ -44,6 +46,20 @@ impl WebSocketSender {
     pub fn send_text(&self, text: &str) -> Result<()> {
         self.check_can_send()?;
         Ok(self.socket.raw.send_with_str(text)?)
+    }
+
+    /// Sends a JavaScript string as a text message, as it is: no round trip through
+    /// UTF-8 in wasm memory (for text that came from JavaScript and goes back out).
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_js_string(&self, text: &js_sys::JsString) -> Result<()> {
+        self.check_can_send()?;
+        Ok(self
+            .socket
+            .raw
+            .unchecked_ref::<RawSocket>()
+            .send_string(text)?)
     }
 
     /// Sends a binary message from wasm memory, with no intermediate copy: the browser
@@ -224,8 +240,8 @@ impl WebSocketSender {
         &self.socket.raw
     }
 
-    /// The checks every send makes first (also used by the JS-facing `sendText`).
-    pub(crate) fn check_can_send(&self) -> Result<()> {
+    /// The checks every send makes first.
+    fn check_can_send(&self) -> Result<()> {
         let state = self.ready_state();
         if state != ReadyState::Open {
             return Err(Error::NotOpen { state });
@@ -238,4 +254,16 @@ impl WebSocketSender {
         }
         Ok(())
     }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The browser's `WebSocket`, for a `send` that takes a JavaScript string as it is
+    /// (web-sys's `send_with_str` takes a `&str`, which it copies out of wasm memory).
+    #[wasm_bindgen(js_name = WebSocket)]
+    type RawSocket;
+
+    /// `WebSocket.send(string)`.
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send_string(this: &RawSocket, text: &js_sys::JsString) -> Result<(), wasm_bindgen::JsValue>;
 }

@@ -28,7 +28,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_websocket::canvas::{
     decode_pixels, draw_blob, draw_bytes, draw_message, draw_pixels, encode_canvas, live_callbacks,
-    read_pixels, send_canvas_image, send_canvas_pixels, ImageFormat, Pixels, PIXELS_HEADER_LEN,
+    read_pixels, send_canvas_image, send_canvas_pixels, CanvasError, ImageFormat, Pixels,
+    PIXELS_HEADER_LEN,
 };
 use wasm_websocket::{live_listeners, Error, Message, ReadyState};
 use web_sys::HtmlCanvasElement;
@@ -333,7 +334,7 @@ async fn without_create_image_bitmap_the_img_fallback_draws_and_revokes_its_url(
         )
         .await
         .expect_err("garbage must not draw");
-        assert!(matches!(error, Error::NotAnImage { .. }), "{error:?}");
+        assert!(matches!(error, CanvasError::NotAnImage { .. }), "{error:?}");
         assert_eq!(object_urls_created(), created + 2);
         assert_eq!(live_object_urls(), 0, "revoked on error too");
         assert_eq!(snapshot(&destination), before);
@@ -353,13 +354,13 @@ fn decode_errors_are_typed() {
     for len in [0, 4, 11] {
         assert_eq!(
             decode_pixels(&valid[..len]),
-            Err(Error::PixelsTruncated { len, header: 12 }),
+            Err(CanvasError::PixelsTruncated { len, header: 12 }),
             "{len} bytes"
         );
     }
     assert_eq!(
         decode_pixels(&valid[..PIXELS_HEADER_LEN + 15]),
-        Err(Error::InvalidPixels {
+        Err(CanvasError::InvalidPixels {
             width: 2,
             height: 2,
             expected: 16,
@@ -369,7 +370,7 @@ fn decode_errors_are_typed() {
     valid.push(0);
     assert_eq!(
         decode_pixels(&valid),
-        Err(Error::InvalidPixels {
+        Err(CanvasError::InvalidPixels {
             width: 2,
             height: 2,
             expected: 16,
@@ -381,7 +382,7 @@ fn decode_errors_are_typed() {
     bad_magic[3] = b'X';
     assert_eq!(
         decode_pixels(&bad_magic),
-        Err(Error::BadPixelsMagic { found: *b"RGBX" })
+        Err(CanvasError::BadPixelsMagic { found: *b"RGBX" })
     );
 
     let header = |width: u32, height: u32| {
@@ -392,7 +393,7 @@ fn decode_errors_are_typed() {
     };
     assert_eq!(
         decode_pixels(&header(0, 5)),
-        Err(Error::InvalidDimensions {
+        Err(CanvasError::InvalidDimensions {
             width: 0,
             height: 5
         })
@@ -400,14 +401,14 @@ fn decode_errors_are_typed() {
     // Dimensions whose byte count overflows are refused before anything is allocated.
     assert_eq!(
         decode_pixels(&header(u32::MAX, u32::MAX)),
-        Err(Error::InvalidDimensions {
+        Err(CanvasError::InvalidDimensions {
             width: u32::MAX,
             height: u32::MAX
         })
     );
     assert_eq!(
         Pixels::new(3, 1, vec![0; 11]),
-        Err(Error::InvalidPixels {
+        Err(CanvasError::InvalidPixels {
             width: 3,
             height: 1,
             expected: 12,
@@ -415,11 +416,11 @@ fn decode_errors_are_typed() {
         })
     );
     assert_eq!(
-        Error::BadPixelsMagic { found: *b"RGBX" }.to_string(),
+        CanvasError::BadPixelsMagic { found: *b"RGBX" }.to_string(),
         "raw pixels start with [52, 47, 42, 58], not the magic `RGBA`"
     );
     assert_eq!(
-        Error::PixelsTruncated { len: 3, header: 12 }.to_string(),
+        CanvasError::PixelsTruncated { len: 3, header: 12 }.to_string(),
         "raw pixels are 3 bytes, shorter than their 12-byte header"
     );
 }
@@ -480,14 +481,14 @@ async fn bad_data_gives_a_typed_error_and_leaves_the_canvas_unchanged() {
             "truncated raw pixels" | "truncated raw pixels, as a Blob" => {
                 matches!(
                     error,
-                    Error::InvalidPixels {
+                    CanvasError::InvalidPixels {
                         expected: 64,
                         actual: 28,
                         ..
                     }
                 )
             }
-            _ => matches!(error, Error::NotAnImage { .. }),
+            _ => matches!(error, CanvasError::NotAnImage { .. }),
         };
         assert!(expected_kind, "{what}: {error:?}");
         assert_eq!(
@@ -517,17 +518,17 @@ async fn a_zero_sized_canvas_is_a_typed_error() {
         .await
         .expect_err("an empty canvas cannot be encoded");
         assert!(
-            matches!(error, Error::CanvasEncodeFailed { width: w, height: h, .. } if (w, h) == (width, height)),
+            matches!(error, CanvasError::EncodeFailed { width: w, height: h, .. } if (w, h) == (width, height)),
             "{error:?}"
         );
         let error = send_canvas_pixels(&ws, &empty).expect_err("no pixels to send");
         assert!(
-            matches!(error, Error::CanvasEncodeFailed { .. }),
+            matches!(error, CanvasError::EncodeFailed { .. }),
             "{error:?}"
         );
         assert!(matches!(
             read_pixels(&empty),
-            Err(Error::CanvasEncodeFailed { .. })
+            Err(CanvasError::EncodeFailed { .. })
         ));
     }
     assert_eq!(
@@ -557,8 +558,8 @@ async fn a_canvas_tainted_by_a_cross_origin_image_is_a_typed_error() {
         .expect("a 2d context")
         .draw_image_with_html_image_element(&image, 0.0, 0.0)
         .expect("drawing a cross-origin image is allowed");
-    let security_error = |error: &Error| {
-        matches!(error, Error::CanvasEncodeFailed { width: 2, height: 2, reason }
+    let security_error = |error: &CanvasError| {
+        matches!(error, CanvasError::EncodeFailed { width: 2, height: 2, reason }
             if reason.starts_with("SecurityError"))
     };
 
@@ -597,15 +598,15 @@ async fn a_canvas_with_another_context_has_no_2d_context() {
             .is_some(),
         "no bitmaprenderer context"
     );
-    assert_eq!(read_pixels(&other), Err(Error::NoContext2d));
+    assert_eq!(read_pixels(&other), Err(CanvasError::NoContext2d));
     assert_eq!(
         draw_pixels(&other, &pattern(2, 2, 0)),
-        Err(Error::NoContext2d)
+        Err(CanvasError::NoContext2d)
     );
     let png = pattern(2, 2, 0).encode();
     assert_eq!(
         wait("draw", draw_bytes(&other, &png)).await,
-        Err(Error::NoContext2d)
+        Err(CanvasError::NoContext2d)
     );
 }
 
@@ -621,18 +622,21 @@ async fn sending_on_a_closed_socket_is_refused_before_encoding() {
     )
     .await
     .expect_err("not open");
-    assert!(matches!(error, Error::NotOpen { .. }), "{error:?}");
+    assert!(
+        matches!(error, CanvasError::Socket(Error::NotOpen { .. })),
+        "{error:?}"
+    );
     assert_eq!(live_callbacks(), callbacks, "the canvas was encoded anyway");
     assert!(matches!(
         send_canvas_pixels(&ws, &source),
-        Err(Error::NotOpen { .. })
+        Err(CanvasError::Socket(Error::NotOpen { .. }))
     ));
     wait("closed", ws.closed()).await;
     assert_eq!(
         send_canvas_pixels(&ws, &source),
-        Err(Error::NotOpen {
+        Err(CanvasError::Socket(Error::NotOpen {
             state: ReadyState::Closed
-        })
+        }))
     );
 }
 
@@ -707,7 +711,7 @@ async fn five_hundred_round_trips_leave_nothing_behind() {
                 let error = wait("draw garbage", draw_bytes(&destination, b"garbage"))
                     .await
                     .expect_err("garbage");
-                assert!(matches!(error, Error::NotAnImage { .. }));
+                assert!(matches!(error, CanvasError::NotAnImage { .. }));
             }
         }
         assert_eq!(live_callbacks(), callbacks, "toBlob callbacks left behind");

@@ -27,7 +27,8 @@ use common::{admin, now, requests, settle, url, wait, within};
 use futures::{SinkExt, StreamExt};
 use wasm_bindgen_test::*;
 use wasm_websocket::reconnect::{
-    live_drivers, Backoff, DisconnectReason, Event, ReconnectConfig, UnsentReason, WhenFull,
+    live_drivers, Backoff, DisconnectReason, Event, ReconnectConfig, ReconnectError, SendError,
+    UnsentReason, WhenFull,
 };
 use wasm_websocket::{
     live_listeners, CloseEvent, Error, Message, ReadyState, ReconnectingWebSocket, WebSocket,
@@ -322,13 +323,20 @@ async fn rejected_attempts_back_off_and_give_up_after_the_limit() {
     assert!(elapsed >= 350.0, "{elapsed} ms");
     // The browser fires `error` then `close` for each refusal: still one attempt each.
     assert_eq!(requests("/reject").await - before, 4);
+    // A send that cannot be taken hands the message back.
     assert_eq!(
-        ws.send_text("after"),
-        Err(Error::NotOpen {
-            state: ReadyState::Closed
-        })
+        ws.send_text("after").map_err(SendError::into_parts),
+        Err((
+            ReconnectError::Socket(Error::NotOpen {
+                state: ReadyState::Closed
+            }),
+            Message::text("after")
+        ))
     );
-    assert_eq!(ws.reconnect(), ws.send_text("after"));
+    assert_eq!(
+        ws.reconnect().map_err(ReconnectError::from),
+        ws.send_text("after").map_err(ReconnectError::from)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -371,10 +379,13 @@ async fn a_user_close_never_reconnects() {
     );
     ws.close_with(4000, "bye").expect("close");
     assert_eq!(
-        ws.send_text("too late"),
-        Err(Error::NotOpen {
-            state: ReadyState::Closing
-        })
+        ws.send_text("too late").map_err(SendError::into_parts),
+        Err((
+            ReconnectError::Socket(Error::NotOpen {
+                state: ReadyState::Closing
+            }),
+            Message::text("too late")
+        ))
     );
     let events = all_events(&mut ws, 5_000).await;
     assert_eq!(
@@ -499,12 +510,15 @@ async fn a_full_outbox_rejects_or_drops_the_oldest_and_says_so() {
         ws.send_text(text).expect("queued");
     }
     assert_eq!(
-        ws.send_text("five"),
-        Err(Error::OutboxFull {
-            messages: 4,
-            bytes: 15,
-            message_bytes: 4
-        })
+        ws.send_text("five").map_err(SendError::into_parts),
+        Err((
+            ReconnectError::OutboxFull {
+                messages: 4,
+                bytes: 15,
+                message_bytes: 4
+            },
+            Message::text("five")
+        ))
     );
     assert_eq!((ws.queued_messages(), ws.queued_bytes()), (4, 15));
     ws.close().expect("close");
@@ -529,14 +543,16 @@ async fn a_full_outbox_rejects_or_drops_the_oldest_and_says_so() {
     // 11 bytes: "b" goes for the count, then "c" for the bytes.
     ws.send_bytes(&[0; 11]).expect("queued");
     assert_eq!((ws.queued_messages(), ws.queued_bytes()), (2, 12));
+    let refused = ws.send_bytes(&[0; 13]).expect_err("too large");
     assert_eq!(
-        ws.send_bytes(&[0; 13]),
-        Err(Error::OutboxFull {
+        refused.error(),
+        &ReconnectError::OutboxFull {
             messages: 2,
             bytes: 12,
             message_bytes: 13
-        })
+        }
     );
+    assert_eq!(refused.into_message(), Message::binary([0; 13]));
     ws.close().expect("close");
     let events = all_events(&mut ws, 5_000).await;
     let unsent: Vec<_> = events
@@ -614,10 +630,12 @@ async fn the_sink_and_a_split_off_sender_send_in_order() {
     assert!(sender.is_open());
     drop(ws);
     assert_eq!(
-        sender.send_text("after drop"),
-        Err(Error::NotOpen {
+        sender
+            .send_text("after drop")
+            .map_err(|refused| refused.error().clone()),
+        Err(ReconnectError::Socket(Error::NotOpen {
             state: ReadyState::Closed
-        })
+        }))
     );
 }
 

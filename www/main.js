@@ -1,7 +1,7 @@
-// The demo page's one script. The work is done in Rust (src/demo/ in the crate, built
-// with `wasm-pack build --target web --out-dir www/pkg -- --features demo`): this only
-// loads it and keeps its handle.
-import init, * as ws from './pkg/wasm_websocket.js';
+// The demo page's one script. The work is done in Rust (the crate in www/src, built by
+// `cargo xtask demo` with `wasm-pack build www --target web --out-dir www/pkg`): this
+// only loads it and keeps its handle.
+import init, * as ws from './pkg/wasm_websocket_demo.js';
 
 const status = document.getElementById('serverStatus');
 

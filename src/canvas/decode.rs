@@ -8,7 +8,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, CanvasRenderingContext2d, HtmlImageElement, ImageBitmap};
 
 use super::object_url::ObjectUrl;
-use crate::{Error, JsError, Result};
+use super::{CanvasError, Result};
+use crate::JsError;
 
 /// A fully decoded image, ready to draw.
 #[derive(Debug)]
@@ -52,7 +53,7 @@ impl Drop for Decoded {
 /// Decodes an encoded image completely.
 ///
 /// # Errors
-/// [`Error::NotAnImage`] when neither way can decode it, with the browser's reason.
+/// [`CanvasError::NotAnImage`] when neither way can decode it, with the browser's reason.
 pub(crate) async fn decode(blob: &Blob) -> Result<Decoded> {
     let first = match create_image_bitmap() {
         Some((global, create)) => match bitmap(&global, &create, blob).await {
@@ -61,9 +62,11 @@ pub(crate) async fn decode(blob: &Blob) -> Result<Decoded> {
         },
         None => None,
     };
-    element(blob).await.map_err(|error| Error::NotAnImage {
-        reason: first.unwrap_or(error).to_string(),
-    })
+    element(blob)
+        .await
+        .map_err(|error| CanvasError::NotAnImage {
+            reason: first.unwrap_or(error).to_string(),
+        })
 }
 
 /// The global object and its `createImageBitmap`, if it has one.
@@ -91,7 +94,7 @@ async fn bitmap(global: &JsValue, create: &Function, blob: &Blob) -> Result<Imag
 
 async fn element(blob: &Blob) -> Result<Decoded, JsError> {
     let url = ObjectUrl::new(blob).map_err(|e| match e {
-        Error::Js(error) => error,
+        CanvasError::Js(error) => error,
         other => JsError {
             name: "Error".to_owned(),
             message: other.to_string(),

@@ -9,7 +9,8 @@ use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use super::context::context_2d;
 use super::decode::decode;
 use super::pixels::{is_raw_pixels, parse, Pixels, PIXELS_MAGIC};
-use crate::{read_blob, Error, Message, Result};
+use super::{CanvasError, Result};
+use crate::{read_blob, Message};
 
 /// Draws a message into the canvas: raw pixels (starting with `RGBA`, see
 /// [`send_canvas_pixels`](super::send_canvas_pixels)) or an encoded image (PNG, JPEG,
@@ -21,15 +22,15 @@ use crate::{read_blob, Error, Message, Result};
 /// they do on a page: only data they cannot decode at all is an error.)
 ///
 /// # Errors
-/// - [`Error::NotAnImage`] for a text message, or bytes the browser cannot decode as an
+/// - [`CanvasError::NotAnImage`] for a text message, or bytes the browser cannot decode as an
 ///   image (`createImageBitmap` and `<img>` both refuse them);
 /// - the errors of [`decode_pixels`](super::decode_pixels) for raw pixels;
-/// - [`Error::InvalidDimensions`] for an image without a size (an SVG with none);
-/// - [`Error::NoContext2d`] if the canvas has a context of another kind;
-/// - [`Error::Js`] if the browser cannot read a Blob.
+/// - [`CanvasError::InvalidDimensions`] for an image without a size (an SVG with none);
+/// - [`CanvasError::NoContext2d`] if the canvas has a context of another kind;
+/// - [`CanvasError::Js`] if the browser cannot read a Blob.
 pub async fn draw_message(canvas: &HtmlCanvasElement, message: &Message) -> Result<(u32, u32)> {
     match message {
-        Message::Text(_) => Err(Error::NotAnImage {
+        Message::Text(_) => Err(CanvasError::NotAnImage {
             reason: "a text message is not an image".to_owned(),
         }),
         Message::Binary(bytes) => draw_bytes(canvas, bytes).await,
@@ -74,7 +75,7 @@ pub async fn draw_blob(canvas: &HtmlCanvasElement, blob: &Blob) -> Result<(u32, 
 /// drawn.
 ///
 /// # Errors
-/// [`Error::NoContext2d`] if the canvas has a context of another kind; [`Error::Js`]
+/// [`CanvasError::NoContext2d`] if the canvas has a context of another kind; [`CanvasError::Js`]
 /// if the browser refuses the size (`ImageData` throws for very large images).
 pub fn draw_pixels(canvas: &HtmlCanvasElement, pixels: &Pixels) -> Result<(u32, u32)> {
     let context = context_2d(canvas)?;
@@ -109,7 +110,7 @@ async fn draw_decoded(
     let decoded = decode(blob).await?;
     let (width, height) = decoded.size();
     if width == 0 || height == 0 {
-        return Err(Error::InvalidDimensions { width, height });
+        return Err(CanvasError::InvalidDimensions { width, height });
     }
     reset(canvas, context, width, height);
     decoded.draw(context)?;

@@ -9,7 +9,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, HtmlCanvasElement};
 
 use super::oneshot::OneShot;
-use crate::{Error, JsError, ReadyState, Result, WebSocketSender};
+use super::{CanvasError, Result};
+use crate::{Error, JsError, ReadyState, WebSocketSender};
 
 /// An image format the browser can encode a canvas in.
 ///
@@ -68,13 +69,13 @@ impl ImageFormat {
 /// itself (see [`live_callbacks`](super::live_callbacks)).
 ///
 /// # Errors
-/// The future fails with [`Error::CanvasEncodeFailed`] when `toBlob` throws
+/// The future fails with [`CanvasError::EncodeFailed`] when `toBlob` throws
 /// `SecurityError` (the canvas is tainted by cross-origin images) or calls back with
 /// `null` (the canvas has no pixels, such as a width or height of 0, or is too large
 /// to encode).
 pub fn encode_canvas(canvas: &HtmlCanvasElement, format: ImageFormat) -> EncodeCanvas {
     let (width, height) = (canvas.width(), canvas.height());
-    let failed = |reason: String| Error::CanvasEncodeFailed {
+    let failed = |reason: String| CanvasError::EncodeFailed {
         width,
         height,
         reason,
@@ -114,7 +115,7 @@ pub fn encode_canvas(canvas: &HtmlCanvasElement, format: ImageFormat) -> EncodeC
 /// # Errors
 /// - [`Error::NotOpen`] if the socket is not open at the call (the canvas is then not
 ///   encoded) or no longer open once the image is encoded;
-/// - [`Error::CanvasEncodeFailed`] as for [`encode_canvas`];
+/// - [`CanvasError::EncodeFailed`] as for [`encode_canvas`];
 /// - the errors of [`WebSocketSender::send_blob`].
 pub fn send_canvas_image(
     sender: &WebSocketSender,
@@ -126,7 +127,7 @@ pub fn send_canvas_image(
     let encoding = (state == ReadyState::Open).then(|| encode_canvas(canvas, format));
     async move {
         let Some(encoding) = encoding else {
-            return Err(Error::NotOpen { state });
+            return Err(Error::NotOpen { state }.into());
         };
         let blob = encoding.await?;
         sender.send_blob(&blob)?;
@@ -148,7 +149,7 @@ enum State {
         width: u32,
         height: u32,
     },
-    Failed(Option<Error>),
+    Failed(Option<CanvasError>),
 }
 
 impl Future for EncodeCanvas {
@@ -157,7 +158,7 @@ impl Future for EncodeCanvas {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Blob>> {
         match &mut self.state {
             State::Failed(error) => {
-                Poll::Ready(Err(error.take().unwrap_or(Error::CanvasEncodeFailed {
+                Poll::Ready(Err(error.take().unwrap_or(CanvasError::EncodeFailed {
                     width: 0,
                     height: 0,
                     reason: "polled after completion".to_owned(),
@@ -173,7 +174,7 @@ impl Future for EncodeCanvas {
                     Poll::Pending => return Poll::Pending,
                 };
                 Poll::Ready(value.dyn_into::<Blob>().map_err(|_| {
-                    Error::CanvasEncodeFailed {
+                    CanvasError::EncodeFailed {
                         width: *width,
                         height: *height,
                         reason: "the browser produced no image (a canvas with no pixels, \

@@ -16,14 +16,16 @@
 //!
 //! ```no_run
 //! use futures::StreamExt;
-//! use wasm_websocket::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
+//! use wasm_websocket::canvas::{
+//!     draw_message, send_canvas_image, send_canvas_pixels, CanvasError, ImageFormat,
+//! };
 //! use wasm_websocket::WebSocket;
 //! use web_sys::HtmlCanvasElement;
 //!
 //! async fn mirror(
 //!     source: &HtmlCanvasElement,
 //!     destination: &HtmlCanvasElement,
-//! ) -> wasm_websocket::Result<()> {
+//! ) -> Result<(), CanvasError> {
 //!     let mut ws = WebSocket::connect("wss://example.com/echo").await?;
 //!     send_canvas_image(&ws, source, ImageFormat::Png).await?;
 //!     send_canvas_pixels(&ws, source)?;
@@ -39,12 +41,15 @@ mod context;
 mod decode;
 mod draw;
 mod encode;
+mod error;
 mod object_url;
 mod oneshot;
 mod pixels;
 
 pub use draw::{draw_blob, draw_bytes, draw_message, draw_pixels};
 pub use encode::{encode_canvas, send_canvas_image, EncodeCanvas, ImageFormat};
+pub use error::{CanvasError, Result};
+#[doc(hidden)]
 pub use oneshot::live_callbacks;
 pub use pixels::{
     decode_pixels, is_raw_pixels, read_pixels, send_canvas_pixels, Pixels, PIXELS_HEADER_LEN,

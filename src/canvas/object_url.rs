@@ -2,7 +2,7 @@
 
 use web_sys::{Blob, Url};
 
-use crate::Result;
+use super::Result;
 
 /// A `blob:` URL made by `URL.createObjectURL`, revoked on drop.
 #[derive(Debug)]

@@ -6,7 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use super::context::context_2d;
-use crate::{Error, JsError, ReadyState, Result, WebSocketSender};
+use super::{CanvasError, Result};
+use crate::{Error, JsError, ReadyState, WebSocketSender};
 
 /// The magic bytes raw pixels start with.
 pub const PIXELS_MAGIC: [u8; 4] = *b"RGBA";
@@ -51,8 +52,8 @@ impl Pixels {
     /// Checks that `rgba` holds `width * height * 4` bytes.
     ///
     /// # Errors
-    /// [`Error::InvalidDimensions`] if `width` or `height` is 0 or their product
-    /// overflows; [`Error::InvalidPixels`] if `rgba` has the wrong length.
+    /// [`CanvasError::InvalidDimensions`] if `width` or `height` is 0 or their product
+    /// overflows; [`CanvasError::InvalidPixels`] if `rgba` has the wrong length.
     pub fn new(width: u32, height: u32, rgba: Vec<u8>) -> Result<Self> {
         check_rgba_len(width, height, rgba.len())?;
         Ok(Self {
@@ -99,11 +100,11 @@ impl Pixels {
 /// Decodes raw pixels (header, then RGBA) into [`Pixels`].
 ///
 /// # Errors
-/// - [`Error::PixelsTruncated`] when `bytes` is shorter than the 12-byte header;
-/// - [`Error::BadPixelsMagic`] when it does not start with `RGBA`;
-/// - [`Error::InvalidDimensions`] for a width or height of 0 (or a product that
+/// - [`CanvasError::PixelsTruncated`] when `bytes` is shorter than the 12-byte header;
+/// - [`CanvasError::BadPixelsMagic`] when it does not start with `RGBA`;
+/// - [`CanvasError::InvalidDimensions`] for a width or height of 0 (or a product that
 ///   overflows);
-/// - [`Error::InvalidPixels`] when the RGBA data after the header is not
+/// - [`CanvasError::InvalidPixels`] when the RGBA data after the header is not
 ///   `width * height * 4` bytes long (truncated, or with bytes left over).
 pub fn decode_pixels(bytes: &[u8]) -> Result<Pixels> {
     let (width, height, rgba) = parse(bytes)?;
@@ -123,7 +124,7 @@ pub fn is_raw_pixels(bytes: &[u8]) -> bool {
 
 /// Checks raw pixels without copying them: width, height and the RGBA bytes.
 pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
-    let truncated = || Error::PixelsTruncated {
+    let truncated = || CanvasError::PixelsTruncated {
         len: bytes.len(),
         header: PIXELS_HEADER_LEN,
     };
@@ -137,7 +138,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
     };
     let magic = word(0)?;
     if magic != PIXELS_MAGIC {
-        return Err(Error::BadPixelsMagic { found: magic });
+        return Err(CanvasError::BadPixelsMagic { found: magic });
     }
     let width = u32::from_le_bytes(word(4)?);
     let height = u32::from_le_bytes(word(8)?);
@@ -149,7 +150,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
 fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
     let expected = rgba_len(width, height)?;
     if actual != expected {
-        return Err(Error::InvalidPixels {
+        return Err(CanvasError::InvalidPixels {
             width,
             height,
             expected,
@@ -161,7 +162,7 @@ fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
 
 /// `width * height * 4`, for a non-empty image that fits in memory.
 fn rgba_len(width: u32, height: u32) -> Result<usize> {
-    let invalid = || Error::InvalidDimensions { width, height };
+    let invalid = || CanvasError::InvalidDimensions { width, height };
     if width == 0 || height == 0 {
         return Err(invalid());
     }
@@ -185,9 +186,9 @@ fn header(width: u32, height: u32) -> [u8; PIXELS_HEADER_LEN] {
 /// Reads the whole canvas (`getImageData`) into wasm memory.
 ///
 /// # Errors
-/// [`Error::CanvasEncodeFailed`] for a canvas with no pixels or one tainted by
+/// [`CanvasError::EncodeFailed`] for a canvas with no pixels or one tainted by
 /// cross-origin images (`getImageData` throws `IndexSizeError` or `SecurityError`);
-/// [`Error::NoContext2d`] if the canvas has a context of another kind.
+/// [`CanvasError::NoContext2d`] if the canvas has a context of another kind.
 pub fn read_pixels(canvas: &HtmlCanvasElement) -> Result<Pixels> {
     let (width, height, data) = image_data(canvas)?;
     Pixels::new(width, height, data.to_vec())
@@ -206,7 +207,7 @@ pub fn read_pixels(canvas: &HtmlCanvasElement) -> Result<Pixels> {
 pub fn send_canvas_pixels(sender: &WebSocketSender, canvas: &HtmlCanvasElement) -> Result<usize> {
     let state = sender.ready_state();
     if state != ReadyState::Open {
-        return Err(Error::NotOpen { state });
+        return Err(Error::NotOpen { state }.into());
     }
     let (width, height, data) = image_data(canvas)?;
     let rgba_len = data.length() as usize;
@@ -222,7 +223,7 @@ pub fn send_canvas_pixels(sender: &WebSocketSender, canvas: &HtmlCanvasElement) 
 /// The canvas's size and its `ImageData`'s RGBA array (still in JavaScript).
 fn image_data(canvas: &HtmlCanvasElement) -> Result<(u32, u32, Uint8ClampedArray)> {
     let (width, height) = (canvas.width(), canvas.height());
-    let failed = |reason: String| Error::CanvasEncodeFailed {
+    let failed = |reason: String| CanvasError::EncodeFailed {
         width,
         height,
         reason,

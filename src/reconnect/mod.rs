@@ -18,7 +18,8 @@
 //! - **Outbox**: sends while disconnected wait, in order, in a queue bounded by message
 //!   count and bytes, and go out before any newer message once a connection opens
 //!   (or are handed back, with [`ReconnectConfig::replay`] off). When it is full, a
-//!   send is refused with [`Error::OutboxFull`](crate::Error::OutboxFull)
+//!   send is refused with [`ReconnectError::OutboxFull`] (the
+//!   [`SendError`] hands the message back)
 //!   ([`WhenFull::Reject`]) or the oldest messages are dropped and handed back in an
 //!   [`Event::Unsent`] ([`WhenFull::DropOldest`]).
 //! - **Events**: the stream yields [`Event`]s: messages, `Open`, `Disconnected`,
@@ -75,6 +76,7 @@
 mod backoff;
 mod config;
 mod driver;
+mod error;
 mod event;
 mod heartbeat;
 mod outbox;
@@ -85,7 +87,9 @@ pub use backoff::{Backoff, DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY};
 pub use config::{
     ReconnectConfig, DEFAULT_OUTBOX_BYTES, DEFAULT_OUTBOX_MESSAGES, DEFAULT_STABLE_AFTER,
 };
+#[doc(hidden)]
 pub use driver::live_drivers;
+pub use error::{ReconnectError, SendError};
 pub use event::{DisconnectReason, Event, UnsentReason};
 pub use heartbeat::Heartbeat;
 pub use outbox::{message_size, WhenFull};

@@ -3,18 +3,19 @@
 
 use std::collections::VecDeque;
 
-use crate::{Error, Message, Result};
+use super::ReconnectError;
+use crate::Message;
 
 /// What a send does when the outbox is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum WhenFull {
-    /// The send fails with [`Error::OutboxFull`]; the outbox is unchanged. The default.
+    /// The send fails with [`ReconnectError::OutboxFull`]; the outbox is unchanged. The default.
     #[default]
     Reject,
     /// The oldest waiting messages are dropped to make room, and handed back in an
     /// [`Event::Unsent`](super::Event::Unsent) with
     /// [`UnsentReason::DroppedOldest`](super::UnsentReason::DroppedOldest). A message
-    /// larger than the whole byte limit is still refused with [`Error::OutboxFull`].
+    /// larger than the whole byte limit is still refused with [`ReconnectError::OutboxFull`].
     DropOldest,
 }
 
@@ -52,8 +53,11 @@ impl Outbox {
     }
 
     /// Queues a message; returns those dropped to make room (with
-    /// [`WhenFull::DropOldest`]).
-    pub(crate) fn push(&mut self, message: Message) -> Result<Vec<Message>> {
+    /// [`WhenFull::DropOldest`]). A message that cannot wait is handed back.
+    pub(crate) fn push(
+        &mut self,
+        message: Message,
+    ) -> Result<Vec<Message>, (ReconnectError, Message)> {
         let size = message_size(&message);
         let fits = |queue: &VecDeque<Message>, bytes: usize| {
             queue.len() < self.max_messages && bytes.saturating_add(size) <= self.max_bytes
@@ -62,7 +66,7 @@ impl Outbox {
         if !fits(&self.queue, self.bytes) {
             let never_fits = size > self.max_bytes || self.max_messages == 0;
             if self.when_full == WhenFull::Reject || never_fits {
-                return Err(self.full(size));
+                return Err((self.full(size), message));
             }
             while !fits(&self.queue, self.bytes) {
                 match self.queue.pop_front() {
@@ -70,7 +74,7 @@ impl Outbox {
                         self.bytes -= message_size(&oldest);
                         dropped.push(oldest);
                     }
-                    None => return Err(self.full(size)),
+                    None => return Err((self.full(size), message)),
                 }
             }
         }
@@ -110,8 +114,8 @@ impl Outbox {
         self.bytes
     }
 
-    fn full(&self, message_bytes: usize) -> Error {
-        Error::OutboxFull {
+    fn full(&self, message_bytes: usize) -> ReconnectError {
+        ReconnectError::OutboxFull {
             messages: self.queue.len(),
             bytes: self.bytes,
             message_bytes,

@@ -14,7 +14,7 @@ use futures_sink::Sink;
 use super::driver::Driver;
 use super::outbox::Outbox;
 use super::shared::{wake, Command, Phase, Shared};
-use super::{Event, ReconnectConfig, UnsentReason};
+use super::{Event, ReconnectConfig, ReconnectError, SendError, UnsentReason};
 use crate::{
     validate_close, Error, Message, ReadyState, Result, WebSocketBuilder, WebSocketSender,
 };
@@ -113,21 +113,30 @@ impl Stream for ReconnectingWebSocket {
 }
 
 impl Sink<Message> for ReconnectingWebSocket {
-    type Error = Error;
+    type Error = ReconnectError;
 
-    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    fn poll_ready(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), ReconnectError>> {
         Pin::new(&mut self.sender).poll_ready(cx)
     }
 
-    fn start_send(mut self: Pin<&mut Self>, message: Message) -> Result<()> {
+    fn start_send(mut self: Pin<&mut Self>, message: Message) -> Result<(), ReconnectError> {
         Pin::new(&mut self.sender).start_send(message)
     }
 
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), ReconnectError>> {
         Pin::new(&mut self.sender).poll_flush(cx)
     }
 
-    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), ReconnectError>> {
         Pin::new(&mut self.sender).poll_close(cx)
     }
 }
@@ -161,14 +170,15 @@ impl ReconnectingSender {
     /// Sends a text message, or queues it while disconnected.
     ///
     /// # Errors
+    /// A [`SendError`] that hands the message back, with its reason:
     /// - [`Error::NotOpen`] once the socket is closing or finished (closed, gave up or
     ///   dropped);
-    /// - [`Error::OutboxFull`] when it must wait and the outbox has no room for it
-    ///   ([`WhenFull::Reject`](super::WhenFull::Reject), or a message larger than the
-    ///   whole byte limit);
+    /// - [`ReconnectError::OutboxFull`] when it must wait and the outbox has no room
+    ///   for it ([`WhenFull::Reject`](super::WhenFull::Reject), or a message larger
+    ///   than the whole byte limit);
     /// - as [`WebSocketSender::send_text`] for the open connection
     ///   ([`Error::BufferFull`] with a buffered-amount limit).
-    pub fn send_text(&self, text: &str) -> Result<()> {
+    pub fn send_text(&self, text: &str) -> Result<(), SendError> {
         self.send_with(Outgoing::Text(text))
     }
 
@@ -176,7 +186,7 @@ impl ReconnectingSender {
     ///
     /// # Errors
     /// As [`send_text`](Self::send_text).
-    pub fn send_bytes(&self, bytes: &[u8]) -> Result<()> {
+    pub fn send_bytes(&self, bytes: &[u8]) -> Result<(), SendError> {
         self.send_with(Outgoing::Bytes(bytes))
     }
 
@@ -184,7 +194,7 @@ impl ReconnectingSender {
     ///
     /// # Errors
     /// As [`send_text`](Self::send_text).
-    pub fn send_message(&self, message: Message) -> Result<()> {
+    pub fn send_message(&self, message: Message) -> Result<(), SendError> {
         self.send_with(Outgoing::Message(message))
     }
 
@@ -267,19 +277,25 @@ impl ReconnectingSender {
             .map_or(0, WebSocketSender::buffered_amount)
     }
 
-    fn send_with(&self, outgoing: Outgoing<'_>) -> Result<()> {
+    fn send_with(&self, outgoing: Outgoing<'_>) -> Result<(), SendError> {
         let mut shared = self.shared.borrow_mut();
-        state_error(shared.phase)?;
+        if let Err(error) = state_error(shared.phase) {
+            return Err(SendError::new(error, outgoing.into_message()));
+        }
         if shared.outbox.is_empty() {
             if let Some(sender) = &shared.sender {
                 match outgoing.send(sender) {
+                    Ok(()) => return Ok(()),
                     // Lost, and the driver has not seen it yet: queue it.
                     Err(Error::NotOpen { .. }) => {}
-                    other => return other,
+                    Err(error) => return Err(SendError::new(error, outgoing.into_message())),
                 }
             }
         }
-        let dropped = shared.outbox.push(outgoing.into_message())?;
+        let dropped = shared
+            .outbox
+            .push(outgoing.into_message())
+            .map_err(|(error, message)| SendError::new(error, message))?;
         let wakers = [
             shared.unsent(dropped, UnsentReason::DroppedOldest),
             // An open connection with a backlog: the driver sends it.
@@ -339,12 +355,15 @@ fn state_error(phase: Phase) -> Result<()> {
 /// `start_send` queues by the outbox's policy. `poll_close` closes for good (the
 /// stream reports [`Event::Closed`]).
 impl Sink<Message> for ReconnectingSender {
-    type Error = Error;
+    type Error = ReconnectError;
 
-    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    fn poll_ready(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), ReconnectError>> {
         let sender = {
             let shared = self.shared.borrow();
-            state_error(shared.phase)?;
+            state_error(shared.phase).map_err(ReconnectError::from)?;
             if shared.outbox.is_empty() {
                 shared.sender.clone()
             } else {
@@ -366,15 +385,17 @@ impl Sink<Message> for ReconnectingSender {
         }
     }
 
-    fn start_send(self: Pin<&mut Self>, message: Message) -> Result<()> {
-        self.send_message(message)
+    fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), ReconnectError> {
+        // The Sink's contract takes the message: a refusal is reported, not handed back
+        // (use `send_message` for that).
+        self.send_message(message).map_err(ReconnectError::from)
     }
 
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ReconnectError>> {
         Poll::Ready(Ok(()))
     }
 
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
-        Poll::Ready(self.close())
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ReconnectError>> {
+        Poll::Ready(self.close().map_err(ReconnectError::from))
     }
 }

@@ -122,7 +122,7 @@ fn measure(
         Ok(Done::new(()))
     })?;
     steps.run("build the bench wasm (release)", || {
-        let wasm = wasm_build::build_example(ctx, PACKAGE, "bench", "release")?;
+        let wasm = wasm_build::build_example(ctx, PACKAGE, "bench", "", "release")?;
         wasm_build::bindgen(ctx, &wasm, &bench_pkg)?;
         Ok(Done::new(()))
     })?;

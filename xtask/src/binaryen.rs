@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 
 use crate::ctx::Ctx;
 use crate::process;
@@ -72,4 +72,17 @@ pub fn optimize_command(wasm_opt: &Path, input: &Path, output: &Path) -> Command
         .arg("-o")
         .arg(output);
     cmd
+}
+
+/// Runs `wasm-opt -Oz` on `wasm` in place (through a temporary file beside it, so a
+/// failed run leaves the input as it was); returns the size before, in bytes.
+pub fn optimize_in_place(wasm_opt: &Path, wasm: &Path) -> Result<u64> {
+    let before = std::fs::metadata(wasm)
+        .with_context(|| format!("no {} to optimize", wasm.display()))?
+        .len();
+    let tmp = wasm.with_extension("opt.wasm");
+    process::run(&mut optimize_command(wasm_opt, wasm, &tmp))?;
+    std::fs::rename(&tmp, wasm)
+        .with_context(|| format!("cannot replace {} with its optimized form", wasm.display()))?;
+    Ok(before)
 }

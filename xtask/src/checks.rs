@@ -104,6 +104,10 @@ pub fn plan(
                 "-p",
                 "wasm-websocket",
                 "-p",
+                "wasm-websocket-js",
+                "-p",
+                "wasm-websocket-demo",
+                "-p",
                 "wasm-websocket-bench",
                 "-p",
                 "wasm-websocket-size",
@@ -220,15 +224,18 @@ fn js_api_checks(route: Route, chromedriver: Option<std::path::PathBuf>) -> Vec<
 /// headless Chromium over WebDriver (the `demo-e2e` crate).
 fn demo_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
     vec![
-        Check::new("build demo (wasm-pack)", false, |ctx, _| {
-            Ok(Action::Run(crate::demo::build_command(ctx, false)))
+        Check::new("build demo (release, wasm-opt)", false, |ctx, _| {
+            Ok(Action::Run(crate::demo::build_only_command(
+                ctx,
+                ctx.route(),
+            )?))
         }),
         Check::new("demo end-to-end (chrome)", false, move |ctx, _| {
             let driver = chromedriver
                 .as_deref()
                 .ok_or_else(|| anyhow!("no chromedriver was set up"))?;
             // The test serves www/ from an echo server of its own, which it stops.
-            let mut cmd = cargo(ctx, &["test", "-p", "demo-e2e"]);
+            let mut cmd = cargo(ctx, &["test", "-p", "demo-e2e", "--test", "demo"]);
             // The screenshot shows the server's port: keep it out of the work tree.
             cmd.env("DEMO_SCREENSHOT", ctx.target_dir.join("demo.png"))
                 .env("CHROMEDRIVER", driver);
@@ -237,7 +244,7 @@ fn demo_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
     ]
 }
 
-/// `wasm-pack test --headless --<browser> [. -- extra]` with the test environment:
+/// `wasm-pack test --headless --<browser> . --all-features [-- extra]` with the test environment:
 /// the echo server URL, a URL where nothing listens, the runner timeout, and only the
 /// driver variable of `browser` (the runner picks the browser from the variables).
 pub fn browser_command(
@@ -249,12 +256,13 @@ pub fn browser_command(
     extra: &[String],
 ) -> Command {
     let mut cmd = ctx.wasm("wasm-pack");
-    cmd.args(["test", "--headless", browser.flag()]);
+    // wasm-pack takes the first positional argument as the crate path, and hands the
+    // rest to both `cargo build --tests` and `cargo test`: every feature, so that the
+    // canvas and reconnect suites run; after `--` they reach only the test binaries
+    // (a name filter, `--include-ignored`, ...).
+    cmd.args(["test", "--headless", browser.flag(), ".", "--all-features"]);
     if !extra.is_empty() {
-        // wasm-pack takes the first positional argument as the crate path, and hands
-        // the rest to both `cargo build --tests` and `cargo test`: after `--` they
-        // reach only the test binaries (a name filter, `--include-ignored`, ...).
-        cmd.args([".", "--"]).args(extra);
+        cmd.arg("--").args(extra);
     }
     for var in DRIVER_VARS {
         cmd.env_remove(var);
@@ -310,7 +318,7 @@ mod tests {
                 "library unit tests (native)",
                 "wasm tests (chrome)",
                 "wasm tests (firefox)",
-                "build demo (wasm-pack)",
+                "build demo (release, wasm-opt)",
                 "demo end-to-end (chrome)",
                 "js package (cargo xtask pack)",
                 "js api tests (chrome)",
@@ -341,7 +349,7 @@ mod tests {
         );
         let shown = process::display(&cmd);
         assert!(
-            shown.ends_with("wasm-pack test --headless --firefox . -- some_filter"),
+            shown.ends_with("wasm-pack test --headless --firefox . --all-features -- some_filter"),
             "{shown}"
         );
         assert_eq!(

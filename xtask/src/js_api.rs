@@ -83,11 +83,7 @@ pub fn ensure_node(ctx: &mut Ctx) -> Result<Done<()>> {
 pub fn pack_command(ctx: &Ctx, route: Route) -> Result<Command> {
     let exe = std::env::current_exe().map_err(|e| anyhow!("cannot find the xtask binary: {e}"))?;
     let mut cmd = ctx.host(exe);
-    let route = match route {
-        Route::Rustup => "rustup",
-        Route::Debian => "debian",
-    };
-    cmd.args(["pack", "--toolchain", route]);
+    cmd.args(["pack", "--toolchain", route.name()]);
     Ok(cmd)
 }
 

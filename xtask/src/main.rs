@@ -120,9 +120,13 @@ struct DemoArgs {
     /// Port to serve the demo on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Build the wasm in release mode instead of dev mode.
+    /// Build the wasm in dev mode (a fast rebuild, unoptimised) instead of release mode
+    /// through `wasm-opt -Oz`.
     #[arg(long)]
-    release: bool,
+    dev: bool,
+    /// Only build the page into `www/pkg`; do not serve it.
+    #[arg(long)]
+    build_only: bool,
 }
 
 /// Arguments of `cargo xtask pack`.
@@ -181,7 +185,12 @@ fn main() -> ExitCode {
             browser: args.browser,
             runner_args: args.runner_args,
         }),
-        Command::Demo(args) => demo::command(args.toolchain.toolchain, args.port, args.release),
+        Command::Demo(args) => demo::command(
+            args.toolchain.toolchain,
+            args.port,
+            !args.dev,
+            args.build_only,
+        ),
         Command::Pack(args) => pack::command(args.toolchain.toolchain, args.out_dir),
         Command::Bench(args) => bench::command(&bench::Options {
             toolchain: args.toolchain.toolchain,

@@ -1,5 +1,5 @@
-//! `cargo xtask pack`: the npm packages of the JavaScript API (the library's cargo
-//! feature `js`), built by wasm-pack in release mode for two targets:
+//! `cargo xtask pack`: the npm packages of the JavaScript API (the crate in `js/`,
+//! which depends on the library), built by wasm-pack with the `size` profile for two targets:
 //!
 //! * `web`: an ES module with an `init()` to await, for pages without a bundler
 //!   (`examples/js`, the JS API tests);
@@ -8,8 +8,10 @@
 //! Each gets a `package.json` ready for `npm publish`: wasm-pack's (name, version,
 //! description, license, repository and keywords from `Cargo.toml`; `files`, `main`,
 //! `types`, `sideEffects`), checked for completeness and completed with `module` and an
-//! `exports` map; and the README for JavaScript users, `src/js/README.md`, in place of
-//! the crate's. `npm pack --dry-run` then confirms what the tarball would hold.
+//! `exports` map, and named `wasm-websocket`; the README for JavaScript users,
+//! `js/README.md`, and the license files. The `.wasm` goes through `wasm-opt -Oz`
+//! (npm `binaryen`, as `cargo xtask size` uses). `npm pack --dry-run` then confirms
+//! what the tarball would hold.
 //!
 //! The packages go to `target/pkg/<target>` under the repository root, whatever
 //! `CARGO_TARGET_DIR` says, so that the examples and the test page find them.
@@ -23,10 +25,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::ctx::Ctx;
-use crate::process;
 use crate::setup;
 use crate::steps::{Done, Steps};
-use crate::toolchain::Choice;
+use crate::toolchain::{Choice, Route};
+use crate::{binaryen, process};
 
 /// A wasm-pack target the package is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +52,26 @@ impl Target {
     }
 }
 
-/// The cargo features the packages are built with (`canvas` is a default feature).
-pub const FEATURES: &str = "js";
+/// The crate the packages are built from, from the repository root.
+pub const CRATE_DIR: &str = "js";
+
+/// The npm package's name (the crate is `wasm-websocket-js`, as crates.io's
+/// `wasm-websocket` is the library).
+pub const NPM_NAME: &str = "wasm-websocket";
+
+/// The base name of the generated files (`wasm_websocket.js`, `wasm_websocket_bg.wasm`).
+pub const OUT_NAME: &str = "wasm_websocket";
 
 /// The package's README, from the repository root: the JavaScript API's.
-pub const README: &str = "src/js/README.md";
+pub const README: &str = "js/README.md";
+
+/// The cargo profile the package is built with: the workspace's `size` profile
+/// (`opt-level = "z"`, LTO, one codegen unit), as a download's size is what a page
+/// pays first.
+pub const PROFILE: &str = "size";
+
+/// The license files copied into the package, from the repository root.
+pub const LICENSES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
 /// Where the packages go by default: `target/pkg` under the repository root.
 pub fn default_out_dir(ctx: &Ctx) -> PathBuf {
@@ -69,14 +86,29 @@ pub fn package_dir(out: &Path, target: Target) -> PathBuf {
 /// The `wasm-pack build` command for `target` into `dir`.
 pub fn build_command(ctx: &Ctx, target: Target, dir: &Path) -> std::process::Command {
     let mut cmd = ctx.wasm("wasm-pack");
-    cmd.args(["build", "--release", "--target", target.name(), "--out-dir"])
-        .arg(dir)
-        .args(["--", "--features", FEATURES]);
+    cmd.arg("build")
+        .arg(ctx.root.join(CRATE_DIR))
+        .args([
+            "--profile",
+            PROFILE,
+            "--target",
+            target.name(),
+            "--out-name",
+            OUT_NAME,
+        ])
+        .arg("--out-dir")
+        .arg(dir);
+    if ctx.route() == Route::Debian {
+        // Debian's wasm32 std carries no LTO bitcode (see TOOLCHAIN.md).
+        cmd.env("CARGO_PROFILE_SIZE_LTO", "false");
+    }
     cmd
 }
 
-/// Builds both packages into `out/<target>`, one timed step each.
+/// Builds both packages into `out/<target>`, one timed step each, after installing
+/// wasm-opt if it is missing.
 pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
+    let wasm_opt = steps.run("wasm-opt (npm binaryen)", || binaryen::ensure(ctx))?;
     for target in Target::ALL {
         let dir = package_dir(out, target);
         steps.run(&format!("wasm-pack build ({})", target.name()), || {
@@ -86,8 +118,13 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
                     .with_context(|| format!("cannot remove the old {}", dir.display()))?;
             }
             process::run(&mut build_command(ctx, target, &dir))?;
-            std::fs::copy(ctx.root.join(README), dir.join("README.md"))
-                .with_context(|| format!("cannot copy {README} into the package"))?;
+            for file in [README].into_iter().chain(LICENSES) {
+                let to = if file == README { "README.md" } else { file };
+                std::fs::copy(ctx.root.join(file), dir.join(to))
+                    .with_context(|| format!("cannot copy {file} into the package"))?;
+            }
+            let wasm = dir.join(format!("{OUT_NAME}_bg.wasm"));
+            let before = binaryen::optimize_in_place(&wasm_opt, &wasm)?;
             let manifest = finish_manifest(&dir)?;
             let mut note = format!(
                 "{} {} in {}",
@@ -95,10 +132,13 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
                 manifest.version,
                 shown(ctx, &dir)
             );
-            if let Some(wasm) = manifest.files.iter().find(|f| f.ends_with(".wasm")) {
-                if let Ok(meta) = dir.join(wasm).metadata() {
-                    let _ = write!(note, ", {} KiB of wasm", meta.len().div_ceil(1024));
-                }
+            if let Ok(meta) = wasm.metadata() {
+                let _ = write!(
+                    note,
+                    ", {} KiB of wasm after wasm-opt -Oz ({} KiB before)",
+                    meta.len().div_ceil(1024),
+                    before.div_ceil(1024)
+                );
             }
             match check_contents(ctx, &dir, &manifest)? {
                 Some(files) => {
@@ -243,8 +283,10 @@ fn manifest(generated: &Value) -> Result<Manifest> {
             bail!("package.json `files` lacks `{needed}`");
         }
     }
+    // wasm-pack names the package after the crate; this one is `wasm-websocket`.
+    text("name")?;
     Ok(Manifest {
-        name: text("name")?,
+        name: NPM_NAME.to_owned(),
         version: text("version")?,
         description: text("description")?,
         license: text("license")?,
@@ -445,12 +487,16 @@ mod tests {
     }
 
     #[test]
-    fn builds_release_with_the_js_feature() -> Result<()> {
+    fn builds_the_js_crate_in_release_under_the_package_name() -> Result<()> {
         let ctx = Ctx::new()?;
         let cmd = build_command(&ctx, Target::Bundler, Path::new("/tmp/pkg/bundler"));
         assert_eq!(
             process::display(&cmd),
-            "wasm-pack build --release --target bundler --out-dir /tmp/pkg/bundler -- --features js"
+            format!(
+                "wasm-pack build {} --profile size --target bundler --out-name wasm_websocket \
+                 --out-dir /tmp/pkg/bundler",
+                ctx.root.join("js").display()
+            )
         );
         Ok(())
     }

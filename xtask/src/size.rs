@@ -32,26 +32,36 @@ pub const TARGET_GZIP_BYTES: u64 = 10_000;
 /// What is measured.
 #[derive(Debug, Clone, Copy)]
 enum Build {
-    /// An example of the size package.
-    Example(&'static str),
-    /// The library itself (a cdylib) with these features.
-    Library(&'static str),
+    /// An example of the size package, with these features of it (`""` for none).
+    Example(&'static str, &'static str),
+    /// A cdylib crate of the workspace: the package and its library's file stem.
+    Package(&'static str, &'static str),
 }
 
 /// The builds, with the names the report gives them.
-const BUILDS: [(&str, Build); 6] = [
-    ("minimal app, wasm-websocket", Build::Example("ours")),
-    ("minimal app, gloo-net 0.7", Build::Example("gloo")),
+const BUILDS: [(&str, Build); 7] = [
+    ("minimal app, wasm-websocket", Build::Example("ours", "")),
+    (
+        "minimal app, wasm-websocket, every feature on",
+        Build::Example("ours", "every-feature"),
+    ),
+    ("minimal app, gloo-net 0.7", Build::Example("gloo", "")),
     (
         "minimal app, ws_stream_wasm 0.7",
-        Build::Example("ws_stream"),
+        Build::Example("ws_stream", ""),
     ),
     (
         "minimal app, web-sys alone (the floor)",
-        Build::Example("raw"),
+        Build::Example("raw", ""),
     ),
-    ("demo page (www/)", Build::Library("demo")),
-    ("JS API package (WasmSocket)", Build::Library("js")),
+    (
+        "demo page (www/)",
+        Build::Package("wasm-websocket-demo", "wasm_websocket_demo"),
+    ),
+    (
+        "JS API package (js/)",
+        Build::Package("wasm-websocket-js", "wasm_websocket_js"),
+    ),
 ];
 
 /// Sizes of one file, in bytes.
@@ -136,14 +146,23 @@ fn run(ctx: &mut Ctx, steps: &mut Steps, choice: Choice) -> Result<Vec<Row>> {
 
 fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<Row> {
     let (wasm, stem) = match build {
-        Build::Example(example) => (
-            wasm_build::build_example(ctx, PACKAGE, example, "size")?,
-            example.to_owned(),
-        ),
-        Build::Library(feature) => {
+        Build::Example(example, features) => {
+            let built = wasm_build::build_example(ctx, PACKAGE, example, features, "size")?;
+            if features.is_empty() {
+                (built, example.to_owned())
+            } else {
+                // The same example without the features overwrites it: keep this one.
+                let stem = format!("{example}_{}", features.replace('-', "_"));
+                let kept = built.with_file_name(format!("{stem}.wasm"));
+                std::fs::copy(&built, &kept)
+                    .with_context(|| format!("cannot copy {}", built.display()))?;
+                (kept, stem)
+            }
+        }
+        Build::Package(package, stem) => {
             let mut cmd = ctx.wasm("cargo");
             cmd.args(["build", "--profile", "size", "--target", WASM32])
-                .args(["-p", "wasm-websocket", "--lib", "--features", feature]);
+                .args(["-p", package, "--lib"]);
             if ctx.route() == crate::toolchain::Route::Debian {
                 cmd.env("CARGO_PROFILE_SIZE_LTO", "false");
             }
@@ -151,12 +170,8 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<Row> 
             let built = wasm_build::target_dir(ctx)
                 .join(WASM32)
                 .join("size")
-                .join("wasm_websocket.wasm");
-            // The next library build overwrites it: keep this one under its own name.
-            let kept = built.with_file_name(format!("wasm_websocket_{feature}.wasm"));
-            std::fs::copy(&built, &kept)
-                .with_context(|| format!("cannot copy {}", built.display()))?;
-            (kept, format!("wasm_websocket_{feature}"))
+                .join(format!("{stem}.wasm"));
+            (built, stem.to_owned())
         }
     };
     let dir = out_dir(ctx).join(&stem);

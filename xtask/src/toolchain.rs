@@ -52,6 +52,16 @@ pub enum Route {
     Debian,
 }
 
+impl Route {
+    /// The name `--toolchain` takes for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rustup => "rustup",
+            Self::Debian => "debian",
+        }
+    }
+}
+
 /// The outcome of route selection, with what to tell the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {

@@ -18,12 +18,21 @@ pub fn target_dir(ctx: &Ctx) -> PathBuf {
     }
 }
 
-/// `cargo build --profile <profile> --target wasm32 -p <package> --example <example>`;
-/// returns the `.wasm` it made.
-pub fn build_example(ctx: &Ctx, package: &str, example: &str, profile: &str) -> Result<PathBuf> {
+/// `cargo build --profile <profile> --target wasm32 -p <package> --example <example>`,
+/// with `features` of the package (`""` for none); returns the `.wasm` it made.
+pub fn build_example(
+    ctx: &Ctx,
+    package: &str,
+    example: &str,
+    features: &str,
+    profile: &str,
+) -> Result<PathBuf> {
     let mut cmd = ctx.wasm("cargo");
     cmd.args(["build", "--profile", profile, "--target", WASM32])
         .args(["-p", package, "--example", example]);
+    if !features.is_empty() {
+        cmd.args(["--features", features]);
+    }
     if ctx.route() == Route::Debian {
         // Debian's wasm32 std carries no LTO bitcode (see TOOLCHAIN.md).
         cmd.env(

@@ -19,8 +19,8 @@
 //! From the repository root, after building the page's package:
 //!
 //! ```sh
-//! wasm-pack build --target web --out-dir www/pkg --dev -- --features demo
-//! cargo test -p demo-e2e
+//! cargo xtask demo --build-only
+//! cargo test -p demo-e2e --test demo
 //! ```
 //!
 //! The test serves `www/` and `/echo` itself, from the echo server started in-process
@@ -78,9 +78,9 @@ return null;
 async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
     let www = repo_root().join("www");
     ensure!(
-        www.join("pkg/wasm_websocket.js").is_file(),
-        "www/pkg is not built: run `wasm-pack build --target web --out-dir www/pkg --dev \
-         -- --features demo` first (cargo xtask test does)"
+        www.join("pkg/wasm_websocket_demo.js").is_file(),
+        "www/pkg is not built: run `cargo xtask demo --build-only` first (cargo xtask test \
+         does)"
     );
     let server = echo_server::serve(echo_server::Config {
         port: 0,

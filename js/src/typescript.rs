@@ -63,7 +63,6 @@ export interface WsError extends Error {
 }
 "#;
 
-#[cfg(feature = "canvas")]
 #[wasm_bindgen(typescript_custom_section)]
 const CANVAS_TYPES: &'static str = r#"
 /** An image format {@link WasmSocket.sendCanvas} can ask the browser for. */
@@ -76,7 +75,6 @@ export interface ImageSize {
 }
 "#;
 
-#[cfg(feature = "reconnect")]
 #[wasm_bindgen(typescript_custom_section)]
 const RECONNECT_TYPES: &'static str = r#"
 /** Options of `new ReconnectingSocket(url, options)`: those of {@link WasmSocket.connect}, and `reconnect`. */

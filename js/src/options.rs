@@ -6,9 +6,9 @@ use core::time::Duration;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{describe, whole};
-use super::error::{range_error, type_error};
-use crate::{BinaryType, WebSocketBuilder};
+use crate::convert::{describe, whole};
+use crate::error::{range_error, type_error};
+use wasm_websocket::{BinaryType, WebSocketBuilder};
 
 /// Applies `options` (`undefined`, `null` or a `ConnectOptions` object) to `builder`.
 /// `reconnecting` says whether a `reconnect` field is allowed (it is read elsewhere).

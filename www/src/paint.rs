@@ -6,10 +6,10 @@ use core::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent};
 
-use super::page::show;
-use super::pattern;
-use super::App;
-use crate::canvas::draw_blob;
+use crate::page::show;
+use crate::pattern;
+use crate::App;
+use wasm_websocket::canvas::{draw_blob, CanvasError};
 
 /// The largest size a loaded image is shown at in the source canvas.
 const MAX_WIDTH: f64 = 640.0;
@@ -105,7 +105,7 @@ pub(crate) async fn load_file(app: &App) {
     app.page.file.set_value("");
 }
 
-async fn load(app: &App, file: &web_sys::File) -> Result<(u32, u32), crate::Error> {
+async fn load(app: &App, file: &web_sys::File) -> Result<(u32, u32), CanvasError> {
     let scratch = app
         .page
         .source

@@ -1,14 +1,14 @@
 //! `onMessage`, `onClose` and `onError`: JavaScript callbacks on the Rust callback
-//! layer, their [`Subscription`](crate::Subscription)s held by the `WasmSocket` until
+//! layer, their [`Subscription`](wasm_websocket::Subscription)s held by the `WasmSocket` until
 //! `free()`.
 
 use js_sys::Function;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{close_info, describe, event_data_to_js};
-use super::error::type_error;
-use super::WasmSocket;
+use crate::convert::{close_info, describe, event_data_to_js};
+use crate::error::type_error;
+use crate::WasmSocket;
 
 #[wasm_bindgen]
 extern "C" {

@@ -22,11 +22,11 @@ use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::convert::message_to_js;
-use super::error::to_js;
-use crate::{Closed, Message, Result, WebSocketReceiver};
+use crate::convert::message_to_js;
+use crate::error::to_js;
+use wasm_websocket::{Closed, Message, Result, WebSocketReceiver};
 
-/// The reading side of a [`WasmSocket`](super::WasmSocket), shared with the promises
+/// The reading side of a [`WasmSocket`](crate::WasmSocket), shared with the promises
 /// of pending `nextMessage()` calls (which keep it, and so the socket, alive until
 /// they settle).
 #[derive(Debug)]

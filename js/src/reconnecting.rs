@@ -19,14 +19,14 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-use super::callbacks::{call, function};
-use super::convert::describe;
-use super::error::{to_js, type_error};
-use super::events::event_to_js;
-use super::socket::{checked, close_code};
-use super::{options, reconnect_options};
-use crate::reconnect::{Event, ReconnectingSender};
-use crate::{Message, ReconnectingWebSocket, WebSocket};
+use crate::callbacks::{call, function};
+use crate::convert::describe;
+use crate::error::{to_js, type_error};
+use crate::events::event_to_js;
+use crate::socket::{checked, close_code};
+use crate::{options, reconnect_options};
+use wasm_websocket::reconnect::{Event, ReconnectingSender};
+use wasm_websocket::{Message, ReconnectingWebSocket, WebSocket};
 
 /// A WebSocket that reconnects with backoff when the connection is lost, keeping what
 /// is sent meanwhile in a bounded outbox (see `ReconnectOptions`).

@@ -8,11 +8,11 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{close_info, describe};
-use super::error::{invalid_close_code, to_js, type_error};
-use super::options;
-use super::reader::Reader;
-use crate::{Subscription, WebSocket, WebSocketSender};
+use crate::convert::{close_info, describe};
+use crate::error::{invalid_close_code, to_js, type_error};
+use crate::options;
+use crate::reader::Reader;
+use wasm_websocket::{Subscription, WebSocket, WebSocketSender};
 
 /// A browser WebSocket with checked sends, ordered receives and owned listeners.
 ///
@@ -87,14 +87,7 @@ impl WasmSocket {
         // The string goes to the browser as it is: no round trip through UTF-8 in
         // wasm memory.
         self.sender
-            .check_can_send()
-            .and_then(|()| {
-                Ok(self
-                    .sender
-                    .as_raw()
-                    .unchecked_ref::<RawSocket>()
-                    .send_string(&text)?)
-            })
+            .send_js_string(text.unchecked_ref())
             .map_err(|error| to_js(&error))
     }
 
@@ -216,25 +209,13 @@ impl Drop for WasmSocket {
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The browser's `WebSocket`, for a `send` that takes a JavaScript string as it is
-    /// (web-sys's takes a `&str`, which it decodes from wasm memory again).
-    #[wasm_bindgen(js_name = WebSocket)]
-    type RawSocket;
-
-    /// `WebSocket.send(string)`.
-    #[wasm_bindgen(method, catch, js_name = send)]
-    fn send_string(this: &RawSocket, text: &JsValue) -> Result<(), JsValue>;
-}
-
 /// How many event listeners the library holds in this page: each open `WasmSocket`
 /// holds three, and one more per callback. Back to where it was once every socket is
 /// freed (and its pending promises settled). For leak tests and diagnostics.
 #[wasm_bindgen(js_name = liveListeners)]
 #[must_use]
 pub fn live_listeners_js() -> usize {
-    crate::live_listeners()
+    wasm_websocket::live_listeners()
 }
 
 /// `value` if it really is a `T` (TypeScript types are not checked at run time),

@@ -8,11 +8,11 @@ use futures_core::Stream;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::CanvasRenderingContext2d;
 
-use super::page::{show, Page};
-use super::stats::{size, Stats};
-use crate::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
-use crate::{
-    Error, Message, ReadyState, Result, Subscription, WebSocket, WebSocketReceiver, WebSocketSender,
+use crate::page::{show, Page};
+use crate::stats::{size, Stats};
+use wasm_websocket::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
+use wasm_websocket::{
+    Message, ReadyState, Result, Subscription, WebSocket, WebSocketReceiver, WebSocketSender,
 };
 
 /// The status texts, worded as in the classic sample.
@@ -24,7 +24,7 @@ const REPLY: &str = "Server Reply:: ";
 /// Everything the demo's listeners act on. They hold it weakly; the page's [`Demo`]
 /// handle holds it strongly.
 ///
-/// [`Demo`]: super::Demo
+/// [`Demo`]: crate::Demo
 #[derive(Debug)]
 pub(crate) struct App {
     pub(crate) page: Page,
@@ -199,7 +199,7 @@ impl App {
     }
 
     /// Why a send failed, after the socket's state in the classic wording.
-    fn refusal(&self, error: &Error) -> String {
+    fn refusal(&self, error: &impl core::fmt::Display) -> String {
         let state = match self.sender().map(|s| s.ready_state()) {
             Some(ReadyState::Open) => STATUS_OPEN,
             Some(ReadyState::Connecting) => "WebSocket Status:: Connecting",

@@ -5,9 +5,9 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use super::convert::{close_info, message_to_js};
-use super::error::to_js;
-use crate::reconnect::{DisconnectReason, Event, UnsentReason};
+use crate::convert::{close_info, message_to_js};
+use crate::error::to_js;
+use wasm_websocket::reconnect::{DisconnectReason, Event, UnsentReason};
 
 /// The event as a plain object with a `type` and its data.
 pub(crate) fn event_to_js(event: Event) -> JsValue {
@@ -40,6 +40,7 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
                     set("silentForMs", &millis(silent_for));
                 }
                 DisconnectReason::Requested => set("reason", &"requested".into()),
+                _ => set("reason", &"other".into()),
             }
         }
         Event::Reconnecting { attempt, delay } => {
@@ -65,6 +66,7 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
                     set("error", &to_js(&error));
                     "failed"
                 }
+                _ => "other",
             };
             set("reason", &reason.into());
         }
@@ -79,6 +81,7 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
                 &event.as_ref().map_or(JsValue::NULL, close_info),
             );
         }
+        _ => set("type", &"other".into()),
     }
     object.into()
 }

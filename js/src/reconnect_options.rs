@@ -6,10 +6,10 @@ use core::time::Duration;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{describe, whole};
-use super::error::{range_error, type_error};
-use crate::reconnect::{Backoff, Heartbeat, ReconnectConfig, WhenFull};
-use crate::Message;
+use crate::convert::{describe, whole};
+use crate::error::{range_error, type_error};
+use wasm_websocket::reconnect::{Backoff, Heartbeat, ReconnectConfig, WhenFull};
+use wasm_websocket::Message;
 
 /// The `reconnect` field of `options` (absent, `undefined` or an object) as a config.
 ///
@@ -102,8 +102,8 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
             }
         };
         config = config.outbox(
-            max_messages.unwrap_or(crate::reconnect::DEFAULT_OUTBOX_MESSAGES),
-            max_bytes.unwrap_or(crate::reconnect::DEFAULT_OUTBOX_BYTES),
+            max_messages.unwrap_or(wasm_websocket::reconnect::DEFAULT_OUTBOX_MESSAGES),
+            max_bytes.unwrap_or(wasm_websocket::reconnect::DEFAULT_OUTBOX_BYTES),
             when_full,
         );
     }

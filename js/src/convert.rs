@@ -5,8 +5,8 @@
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::error::{range_error, type_error};
-use crate::{CloseEvent, Message};
+use crate::error::{range_error, type_error};
+use wasm_websocket::{CloseEvent, Message};
 
 /// A message as JavaScript receives it: a `string`, a `Uint8Array` (a copy of the
 /// bytes, owned by JavaScript) or the `Blob` itself.

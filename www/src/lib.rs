@@ -1,4 +1,4 @@
-//! The demo page's entry point (cargo feature `demo`): wires the elements of
+//! The demo page's wasm (its own crate, built on the library): wires the elements of
 //! `www/index.html` to a socket on the echo server, with the work done in Rust.
 //!
 //! `www/main.js` calls [`start_demo`] once and keeps the returned [`Demo`] for the
@@ -169,7 +169,9 @@ fn canvas_context(
     canvas
         .get_context_with_context_options("2d", &options)?
         .and_then(|context| context.dyn_into().ok())
-        .ok_or_else(|| js_sys::Error::new(&crate::Error::NoContext2d.to_string()).into())
+        .ok_or_else(|| {
+            js_sys::Error::new(&wasm_websocket::canvas::CanvasError::NoContext2d.to_string()).into()
+        })
 }
 
 /// `ws(s)://<page host>/echo`, or the `ws` query parameter.

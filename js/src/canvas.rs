@@ -1,4 +1,4 @@
-//! `sendCanvas`, `sendCanvasPixels` and `drawMessage`: the [`canvas`](crate::canvas)
+//! `sendCanvas`, `sendCanvasPixels` and `drawMessage`: the [`canvas`](wasm_websocket::canvas)
 //! module for JavaScript (cargo features `js` and `canvas`).
 
 use js_sys::{ArrayBuffer, Object, Promise, Reflect, Uint8Array};
@@ -7,12 +7,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::HtmlCanvasElement;
 
-use super::convert::describe;
-use super::error::{to_js, type_error};
-use super::socket::checked;
-use super::WasmSocket;
-use crate::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
-use crate::Message;
+use crate::convert::describe;
+use crate::error::{to_js, type_error};
+use crate::socket::checked;
+use crate::WasmSocket;
+use wasm_websocket::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
+use wasm_websocket::Message;
 
 #[wasm_bindgen]
 impl WasmSocket {
