@@ -39,7 +39,7 @@ pub const PIXELS_HEADER_LEN: usize = 12;
 /// let bytes = red.encode();
 /// assert_eq!(&bytes[..4], b"RGBA");
 /// assert_eq!(decode_pixels(&bytes)?, red);
-/// # Ok::<(), wasm_websocket::Error>(())
+/// # Ok::<(), wasm_websocket::canvas::CanvasError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pixels {

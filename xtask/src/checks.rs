@@ -148,6 +148,28 @@ pub fn plan(
                 &["test", "-p", "wasm-websocket", "--lib"],
             )))
         }),
+        // The docs as docs.rs builds them (wasm32, every feature), broken links and
+        // all other rustdoc warnings refused.
+        Check::new("docs (wasm32, warnings denied)", false, |ctx, _| {
+            let mut cmd = ctx.wasm("cargo");
+            cmd.args(["doc", "-p", "wasm-websocket", "--no-deps", "--all-features"])
+                .args(["--target", WASM32])
+                .env("RUSTDOCFLAGS", "-D warnings");
+            Ok(Action::Run(cmd))
+        }),
+        // What crates.io would get: the package builds on its own, from its files only.
+        Check::new("publish dry-run", false, |ctx, _| {
+            Ok(Action::Run(cargo(
+                ctx,
+                &[
+                    "publish",
+                    "--dry-run",
+                    "-p",
+                    "wasm-websocket",
+                    "--allow-dirty",
+                ],
+            )))
+        }),
     ];
     for &browser in browsers {
         let driver = drivers.get(browser).map(ToOwned::to_owned);
@@ -173,6 +195,12 @@ pub fn plan(
                 );
                 Ok(Action::Run(cmd))
             },
+        ));
+    }
+    if let Some(&browser) = browsers.first() {
+        checks.push(floor_check(
+            browser,
+            drivers.get(browser).map(ToOwned::to_owned),
         ));
     }
     if browsers.contains(&Browser::Chrome) {
@@ -218,6 +246,36 @@ fn js_api_checks(route: Route, chromedriver: Option<std::path::PathBuf>) -> Vec<
             Ok(Action::Run(js_api::tsc_command(ctx)))
         }),
     ]
+}
+
+/// The library's floor: a few browser suites against the lowest versions its
+/// Cargo.toml declares (see [`crate::floor`]), in one browser.
+fn floor_check(browser: Browser, driver: Option<std::path::PathBuf>) -> Check {
+    Check::new(
+        format!("floor versions ({})", browser.name()),
+        true,
+        move |ctx, fixtures| {
+            let driver = driver
+                .as_deref()
+                .ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))?;
+            let echo = fixtures
+                .echo
+                .as_ref()
+                .ok_or_else(|| anyhow!("the echo server is not running"))?;
+            let version = crate::floor::prepare(ctx)?;
+            let resolved = crate::floor::resolved(ctx);
+            println!("    resolved at the floor: {resolved:?}");
+            let bin = crate::floor::ensure_cli(ctx, &version)?;
+            let mut cmd =
+                browser_command(ctx, browser, driver, &echo.url, &fixtures.closed_url, &[]);
+            cmd.current_dir(crate::floor::dir(ctx)).env(
+                "CARGO_TARGET_DIR",
+                crate::floor::dir(ctx).join(format!("target-{}", ctx.route().name())),
+            );
+            crate::floor::with_bin_first(&mut cmd, &bin);
+            Ok(Action::Run(cmd))
+        },
+    )
 }
 
 /// Builds the demo page's package into `www/pkg`, then drives the served page in
@@ -316,8 +374,11 @@ mod tests {
                 "clippy (wasm32)",
                 "native tests",
                 "library unit tests (native)",
+                "docs (wasm32, warnings denied)",
+                "publish dry-run",
                 "wasm tests (chrome)",
                 "wasm tests (firefox)",
+                "floor versions (chrome)",
                 "build demo (release, wasm-opt)",
                 "demo end-to-end (chrome)",
                 "js package (cargo xtask pack)",
@@ -326,7 +387,7 @@ mod tests {
                 "tsc --strict (examples/ts)"
             ]
         );
-        assert!(checks.iter().filter(|c| c.needs_echo).count() == 3);
+        assert!(checks.iter().filter(|c| c.needs_echo).count() == 4);
     }
 
     /// The value `cmd` sets for `var`: `Some(None)` when it removes it.

@@ -25,6 +25,7 @@ mod browsers;
 mod checks;
 mod ctx;
 mod demo;
+mod floor;
 mod js_api;
 mod lockfile;
 mod pack;
