@@ -56,6 +56,19 @@ impl App {
         }
     }
 
+    /// Connects to nothing yet: the status names the server a link asked for and asks
+    /// the user to press Connect.
+    pub(crate) fn await_consent(&self) {
+        self.set_status(
+            "idle",
+            &format!(
+                "WebSocket Status:: Not connected. This link asks to use the server {}: \
+                 press Connect to talk to it",
+                self.url
+            ),
+        );
+    }
+
     /// Opens a new socket (closing any previous one), reporting its state in the status.
     pub(crate) fn connect(self: &Rc<Self>) {
         self.close_connection();

@@ -43,8 +43,10 @@ impl Demo {
 }
 
 /// Starts the demo on the current page: draws the test pattern, wires the buttons and
-/// connects to `ws(s)://<page host>/echo`, or to the URL in the `ws` query parameter
-/// (`?ws=ws://127.0.0.1:9001/echo`).
+/// connects to `ws(s)://<page host>/echo`. A URL in the `ws` query parameter
+/// (`?ws=ws://127.0.0.1:9001/echo`) is shown, and connected to only when the user
+/// presses Connect: a link alone cannot make the page send anything to a server the
+/// link chose.
 ///
 /// # Errors
 /// A JavaScript `Error` naming the first element of the page that is missing or of
@@ -58,14 +60,16 @@ pub fn start_demo() -> Result<Demo, JsValue> {
         .ok_or_else(|| js_sys::Error::new("no document"))?;
     let page = Page::find(&document)?;
     let source_context = canvas_context(&page.source)?;
-    let app = Rc::new(App::new(
-        page,
-        source_context,
-        socket_url(&window.location()),
-    ));
+    let (url, origin) = socket_url(&window.location());
+    let app = Rc::new(App::new(page, source_context, url));
     paint::reset(&app)?;
     let listeners = listen(&app);
-    app.connect();
+    match origin {
+        // The page's own echo server: connect at once.
+        UrlFrom::Page => app.connect(),
+        // A link chose the server: nothing is sent anywhere until the user agrees.
+        UrlFrom::Query => app.await_consent(),
+    }
     Ok(Demo {
         app,
         _listeners: listeners,
@@ -174,19 +178,32 @@ fn canvas_context(
         })
 }
 
+/// Where the URL the demo talks to came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlFrom {
+    /// The page's own host.
+    Page,
+    /// The `ws` query parameter: a link can name any server, so the demo connects to
+    /// it only when the user presses Connect.
+    Query,
+}
+
 /// `ws(s)://<page host>/echo`, or the `ws` query parameter.
-fn socket_url(location: &web_sys::Location) -> String {
+fn socket_url(location: &web_sys::Location) -> (String, UrlFrom) {
     let query = location.search().unwrap_or_default();
     if let Some(url) = web_sys::UrlSearchParams::new_with_str(&query)
         .ok()
         .and_then(|params| params.get("ws"))
         .filter(|url| !url.is_empty())
     {
-        return url;
+        return (url, UrlFrom::Query);
     }
     let scheme = match location.protocol().as_deref() {
         Ok("https:") => "wss:",
         _ => "ws:",
     };
-    format!("{scheme}//{}/echo", location.host().unwrap_or_default())
+    (
+        format!("{scheme}//{}/echo", location.host().unwrap_or_default()),
+        UrlFrom::Page,
+    )
 }

@@ -185,7 +185,7 @@ pub fn ensure_cli(ctx: &Ctx, version: &str) -> Result<PathBuf> {
     let root = cli_root(ctx, version);
     let bin = root.join("bin");
     let reports = |bin: &Path| {
-        process::probe(&mut Command::new(bin.join("wasm-bindgen")).arg("--version"))
+        process::probe(Command::new(bin.join("wasm-bindgen")).arg("--version"))
             .is_some_and(|out| out.split_whitespace().nth(1) == Some(version))
     };
     if reports(&bin) {

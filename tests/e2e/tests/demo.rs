@@ -13,6 +13,8 @@
 //! - `disconnect` gives `Socket Closed`; sending then says why and throws nothing;
 //!   `connect` opens a new socket
 //! - stopping the server gives `Socket Closed`
+//! - a link with `?ws=<another server>` shows that server and connects to nothing until
+//!   Connect is pressed (a listener there sees no connection for 2 s, then one)
 //!
 //! # Running it by hand
 //!
@@ -30,6 +32,8 @@
 //! `webdriver.json` at the repository root. `DEMO_SCREENSHOT` overrides where the
 //! screenshot is written.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{ensure, Context as _, Result};
@@ -101,6 +105,86 @@ async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
     let _ = within("close the session", Duration::from_secs(10), client.close()).await;
     drop(driver);
     outcome?
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_naming_another_server_connects_only_when_the_user_clicks() -> Result<()> {
+    let www = repo_root().join("www");
+    ensure!(
+        www.join("pkg/wasm_websocket_demo.js").is_file(),
+        "www/pkg is not built: run `cargo xtask demo --build-only` first (cargo xtask test \
+         does)"
+    );
+    let server = echo_server::serve(echo_server::Config {
+        port: 0,
+        www: Some(www),
+        ..echo_server::Config::default()
+    })
+    .await?;
+    // "Another server": a listener that counts the connections made to it.
+    let other = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let other_url = format!("ws://{}/collect", other.local_addr()?);
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    let accepting = tokio::spawn(async move {
+        while let Ok((stream, _)) = other.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let link = format!("http://{}/?ws={other_url}", server.local_addr());
+    let driver = ChromeDriver::start()?;
+    let client = driver.session().await?;
+    let outcome = within(
+        "the whole test",
+        Duration::from_secs(60),
+        consent(&client, &link, &other_url, &connections),
+    )
+    .await;
+    let _ = within("close the session", Duration::from_secs(10), client.close()).await;
+    drop(driver);
+    accepting.abort();
+    let stopped = server.shutdown().await;
+    outcome??;
+    Ok(stopped?)
+}
+
+async fn consent(
+    client: &Client,
+    link: &str,
+    other_url: &str,
+    connections: &AtomicUsize,
+) -> Result<()> {
+    within("open the link", Duration::from_secs(30), client.goto(link))
+        .await?
+        .with_context(|| format!("opening {link}"))?;
+    let status = wait_for_text(client, "serverStatus", Duration::from_secs(20), |t| {
+        t.contains("Not connected")
+    })
+    .await?;
+    ensure!(
+        status.contains(other_url),
+        "the status names no server: {status:?}"
+    );
+    let shown = text_of(client, "socketUrl").await?;
+    ensure!(shown == other_url, "#socketUrl says {shown:?}");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ensure!(
+        connections.load(Ordering::SeqCst) == 0,
+        "the page connected to the link's server before any click"
+    );
+    click(client, "connect").await?;
+    within(
+        "the connection after the click",
+        Duration::from_secs(10),
+        async {
+            while connections.load(Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn run(client: &Client, demo_url: &str, server: echo_server::Server) -> Result<()> {
