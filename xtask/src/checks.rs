@@ -8,13 +8,13 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 
 use crate::browsers::{Browser, Drivers, DRIVER_VARS};
 use crate::ctx::{Ctx, DEBIAN_BIN};
-use crate::js_api;
 use crate::server::EchoServer;
 use crate::toolchain::{self, Route, WASM32};
+use crate::{js_api, process};
 
 /// What checks share: the echo server (started on first need) and related URLs.
 #[derive(Debug, Default)]
@@ -157,8 +157,17 @@ pub fn plan(
                 .env("RUSTDOCFLAGS", "-D warnings");
             Ok(Action::Run(cmd))
         }),
-        // What crates.io would get: the package builds on its own, from its files only.
+        // What crates.io would get: only the library's files, and they build on their
+        // own.
         Check::new("publish dry-run", false, |ctx, _| {
+            let listed = process::output(&mut cargo(
+                ctx,
+                &["package", "--list", "-p", "wasm-websocket", "--allow-dirty"],
+            ))?;
+            let stray = stray_package_files(&listed);
+            if !stray.is_empty() {
+                bail!("the crate's package holds files that are not the library's: {stray:?}");
+            }
             Ok(Action::Run(cargo(
                 ctx,
                 &[
@@ -332,6 +341,29 @@ pub fn browser_command(
     cmd
 }
 
+/// The files of `cargo package --list` output that are not the library's: anything
+/// but its sources, its manifest (and cargo's own files), the README and licenses.
+fn stray_package_files(listed: &str) -> Vec<&str> {
+    const OWN: [&str; 7] = [
+        ".cargo_vcs_info.json",
+        "Cargo.toml",
+        "Cargo.toml.orig",
+        "Cargo.lock",
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+    ];
+    listed
+        .lines()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .filter(|f| {
+            let library_source = f.starts_with("src/") && f.ends_with(".rs");
+            !(OWN.contains(f) || library_source)
+        })
+        .collect()
+}
+
 /// `cargo <args>` for the host, in the repo root.
 fn cargo(ctx: &Ctx, args: &[&str]) -> Command {
     let mut cmd = ctx.host("cargo");
@@ -356,6 +388,18 @@ mod tests {
             chromedriver: Some(PathBuf::from("/usr/bin/chromedriver")),
             geckodriver: Some(PathBuf::from("/x/geckodriver")),
         }
+    }
+
+    #[test]
+    fn the_package_may_hold_only_the_library() {
+        let listed = "Cargo.toml\nCargo.toml.orig\nREADME.md\nsrc/lib.rs\nsrc/canvas/mod.rs\n";
+        assert!(stray_package_files(listed).is_empty());
+        let listed =
+            "Cargo.toml\nsrc/lib.rs\nxtask/src/main.rs\ntests/connect.rs\nwww/index.html\n";
+        assert_eq!(
+            stray_package_files(listed),
+            ["xtask/src/main.rs", "tests/connect.rs", "www/index.html"]
+        );
     }
 
     #[test]

@@ -39,11 +39,19 @@ enum Build {
 }
 
 /// The builds, with the names the report gives them.
-const BUILDS: [(&str, Build); 7] = [
+const BUILDS: [(&str, Build); 9] = [
     ("minimal app, wasm-websocket", Build::Example("ours", "")),
     (
         "minimal app, wasm-websocket, every feature on",
         Build::Example("ours", "every-feature"),
+    ),
+    (
+        "the same app through ReconnectingWebSocket",
+        Build::Example("ours_reconnect", "reconnect"),
+    ),
+    (
+        "the same app, sending and drawing a canvas",
+        Build::Example("ours_canvas", "canvas"),
     ),
     ("minimal app, gloo-net 0.7", Build::Example("gloo", "")),
     (
