@@ -318,14 +318,18 @@ pub fn built_page(dir: &str, entry: &str, how_to_build: &str) -> Result<PathBuf>
 /// Starts an echo server on a free loopback port that serves `www` and `/echo`.
 ///
 /// # Errors
-/// If the server cannot start.
+/// If the server cannot start, or does not within 10 s.
 pub async fn serve(www: PathBuf) -> Result<echo_server::Server> {
-    let server = echo_server::serve(echo_server::Config {
-        port: 0,
-        www: Some(www),
-        ..echo_server::Config::default()
-    })
-    .await?;
+    let server = within(
+        "start the echo server",
+        Duration::from_secs(10),
+        echo_server::serve(echo_server::Config {
+            port: 0,
+            www: Some(www),
+            ..echo_server::Config::default()
+        }),
+    )
+    .await??;
     Ok(server)
 }
 
