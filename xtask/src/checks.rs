@@ -14,7 +14,7 @@ use crate::browsers::{Browser, Drivers, DRIVER_VARS};
 use crate::ctx::{Ctx, DEBIAN_BIN};
 use crate::server::EchoServer;
 use crate::toolchain::{self, Route, WASM32};
-use crate::{js_api, process};
+use crate::{consumers, js_api, process};
 
 /// What checks share: the echo server (started on first need) and related URLs.
 #[derive(Debug, Default)]
@@ -221,7 +221,43 @@ pub fn plan(
         route,
         drivers.get(Browser::Chrome).map(ToOwned::to_owned),
     ));
+    checks.extend(consumer_checks(
+        drivers.get(Browser::Chrome).map(ToOwned::to_owned),
+    ));
     checks
+}
+
+/// The consumer examples (see `consumers.rs`): the Leptos app built as a downstream
+/// crate, the bundler package through Vite (after the JS checks' `cargo xtask pack`),
+/// then both pages in headless Chromium.
+fn consumer_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
+    vec![
+        Check::new(
+            "build leptos-chat (cargo, wasm-bindgen)",
+            false,
+            |ctx, _| Ok(Action::Run(consumers::build_leptos(ctx)?)),
+        ),
+        Check::new("npm ci (examples/bundler)", false, |ctx, _| {
+            Ok(match consumers::bundler_npm_ci_command(ctx) {
+                Some(cmd) => Action::Run(cmd),
+                None => Action::Skip("node_modules already matches package-lock.json".to_owned()),
+            })
+        }),
+        Check::new("vite build (examples/bundler)", false, |ctx, _| {
+            Ok(Action::Run(consumers::vite_build_command(ctx)?))
+        }),
+        Check::new(
+            "consumer examples end-to-end (chrome)",
+            false,
+            move |ctx, _| {
+                // Each test serves its page from an echo server of its own, which it stops.
+                Ok(match chromedriver.as_deref() {
+                    Some(driver) => Action::Run(consumers::e2e_command(ctx, driver)),
+                    None => Action::Skip("Chromium was not set up (--browser firefox)".to_owned()),
+                })
+            },
+        ),
+    ]
 }
 
 /// The JavaScript API: `cargo xtask pack`, the test page in headless Chromium (see
@@ -428,7 +464,11 @@ mod tests {
                 "js package (cargo xtask pack)",
                 "js api tests (chrome)",
                 "npm ci (examples/ts)",
-                "tsc --strict (examples/ts)"
+                "tsc --strict (examples/ts)",
+                "build leptos-chat (cargo, wasm-bindgen)",
+                "npm ci (examples/bundler)",
+                "vite build (examples/bundler)",
+                "consumer examples end-to-end (chrome)"
             ]
         );
         assert!(checks.iter().filter(|c| c.needs_echo).count() == 4);

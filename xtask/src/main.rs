@@ -23,6 +23,7 @@ mod bench;
 mod binaryen;
 mod browsers;
 mod checks;
+mod consumers;
 mod ctx;
 mod demo;
 mod floor;

@@ -9,7 +9,7 @@ use crate::steps::Done;
 use crate::{lockfile, process};
 
 /// The version printed by `tool --version` (its last word on the first line).
-fn installed_version(ctx: &Ctx, tool: &str) -> Option<String> {
+pub fn installed_version(ctx: &Ctx, tool: &str) -> Option<String> {
     ctx.which(tool)?;
     let out = process::probe(ctx.host(tool).arg("--version"))?;
     parse_version(&out)

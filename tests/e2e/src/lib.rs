@@ -1,5 +1,7 @@
-//! Helpers for the demo's end-to-end test (`tests/demo.rs`): a chromedriver owned by a
-//! guard, Chromium's capabilities, and waits that always end.
+//! Helpers for the end-to-end tests of the demo (`tests/demo.rs`) and of the consumer
+//! examples (`tests/leptos_chat.rs`, `tests/bundler.rs`): a chromedriver owned by a
+//! guard, Chromium's capabilities, waits that always end, and a built page served by an
+//! in-process echo server.
 
 use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -267,4 +269,105 @@ pub async fn wait_for_js(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Records uncaught errors and CSP violations from now on, for [`page_problems`].
+pub const PROBES: &str = r"
+window.__errors = [];
+window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
+window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) =>
+  window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+return null;
+";
+
+/// Fails if the page reported an uncaught error or a CSP violation since [`PROBES`] ran.
+///
+/// # Errors
+/// When it did, or the script cannot run.
+pub async fn page_problems(client: &Client) -> Result<()> {
+    let errors = run_js(client, "return window.__errors;").await?;
+    if errors != json!([]) {
+        bail!("uncaught errors in the page: {errors}");
+    }
+    let violations = run_js(client, "return window.__violations;").await?;
+    if violations != json!([]) {
+        bail!("CSP violations: {violations}");
+    }
+    Ok(())
+}
+
+/// The built page in `dir` (relative to the repository root), which must hold `entry`:
+/// fails with `how_to_build` when it does not, so that a missing build is a failure,
+/// never a silent pass.
+///
+/// # Errors
+/// When `dir/entry` is not a file.
+pub fn built_page(dir: &str, entry: &str, how_to_build: &str) -> Result<PathBuf> {
+    let dir = repo_root().join(dir);
+    if !dir.join(entry).is_file() {
+        bail!(
+            "{} is not built (no {entry}): {how_to_build}",
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// Starts an echo server on a free loopback port that serves `www` and `/echo`.
+///
+/// # Errors
+/// If the server cannot start, or does not within 10 s.
+pub async fn serve(www: PathBuf) -> Result<echo_server::Server> {
+    let server = within(
+        "start the echo server",
+        Duration::from_secs(10),
+        echo_server::serve(echo_server::Config {
+            port: 0,
+            www: Some(www),
+            ..echo_server::Config::default()
+        }),
+    )
+    .await??;
+    Ok(server)
+}
+
+/// Opens `url`, with a 30 s limit, and starts the [`PROBES`].
+///
+/// # Errors
+/// If the page cannot be opened, or WebDriver hangs.
+pub async fn open(client: &Client, url: &str) -> Result<()> {
+    within("open the page", Duration::from_secs(30), client.goto(url))
+        .await?
+        .with_context(|| format!("opening {url}"))?;
+    run_js(client, PROBES).await?;
+    Ok(())
+}
+
+/// Clicks the element with this id.
+///
+/// # Errors
+/// If there is no such element, or WebDriver fails or hangs for 10 s.
+pub async fn click(client: &Client, id: &str) -> Result<()> {
+    within(&format!("click #{id}"), Duration::from_secs(10), async {
+        client.find(Locator::Id(id)).await?.click().await
+    })
+    .await?
+    .with_context(|| format!("clicking #{id}"))
+}
+
+/// Types `text` into the field with this id (keys as a user would press them; `\u{e007}`
+/// is Enter).
+///
+/// # Errors
+/// If there is no such element, or WebDriver fails or hangs for 10 s.
+pub async fn type_into(client: &Client, id: &str, text: &str) -> Result<()> {
+    within(
+        &format!("type into #{id}"),
+        Duration::from_secs(10),
+        async { client.find(Locator::Id(id)).await?.send_keys(text).await },
+    )
+    .await?
+    .with_context(|| format!("typing into #{id}"))
 }
