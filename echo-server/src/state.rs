@@ -1,5 +1,5 @@
-//! State shared by every request handler: WebSocket settings, the shutdown
-//! signal and the set of running connection tasks.
+//! State shared by every request handler: WebSocket settings and limits, the
+//! shutdown signal and the set of running connection tasks.
 
 use std::{
     fmt,
@@ -8,11 +8,13 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc,
     },
+    time::Duration,
 };
 
 use axum::response::Response;
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
+use tokio::sync::Semaphore;
 use tokio_tungstenite::{
     tungstenite::protocol::{Role, WebSocketConfig},
     WebSocketStream,
@@ -21,8 +23,9 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
     admin::{Outages, RequestCounts},
+    guard::Guard,
     handshake::Handshake,
-    Config,
+    Config, Error,
 };
 
 /// The raw byte stream of an upgraded connection.
@@ -37,26 +40,53 @@ pub(crate) struct AppState {
     websocket_config: WebSocketConfig,
     /// Cancelled when the server shuts down.
     pub(crate) shutdown: CancellationToken,
-    tracker: TaskTracker,
+    /// Every connection task, HTTP or WebSocket, awaited (with a grace period) on
+    /// shutdown.
+    pub(crate) tracker: TaskTracker,
+    /// One permit per open connection (`Config::max_connections`).
+    pub(crate) connections: Arc<Semaphore>,
+    /// Time to receive a request head.
+    pub(crate) header_timeout: Duration,
+    /// Time a WebSocket may receive nothing, or wait on a write.
+    pub(crate) idle_timeout: Duration,
+    /// Accepted `Host` names and admin origins.
+    pub(crate) guard: Arc<Guard>,
     verbose: bool,
     next_id: Arc<AtomicU64>,
     /// The outage switch of `/admin/outage`.
     pub(crate) outages: Arc<Outages>,
-    /// Requests received by path, for `/admin/requests`.
+    /// Requests received for each path the router knows, for `/admin/requests`.
     pub(crate) requests: Arc<RequestCounts>,
 }
 
 impl AppState {
-    pub(crate) fn new(config: &Config, shutdown: CancellationToken, tracker: TaskTracker) -> Self {
-        Self {
+    /// The state of a server bound to `port`, counting requests for `paths`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AdminOrigin`] for a malformed `config.admin_origins` entry.
+    pub(crate) fn new(
+        config: &Config,
+        port: u16,
+        paths: &[&'static str],
+        shutdown: CancellationToken,
+        tracker: TaskTracker,
+    ) -> Result<Self, Error> {
+        Ok(Self {
             websocket_config: config.websocket_config(),
             shutdown,
             tracker,
+            connections: Arc::new(Semaphore::new(
+                config.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+            )),
+            header_timeout: config.header_timeout,
+            idle_timeout: config.idle_timeout,
+            guard: Arc::new(Guard::new(config, port)?),
             verbose: config.verbose,
             next_id: Arc::new(AtomicU64::new(1)),
             outages: Arc::new(Outages::new()),
-            requests: Arc::new(RequestCounts::default()),
-        }
+            requests: Arc::new(RequestCounts::new(paths)),
+        })
     }
 
     /// Writes one line to stderr when `--verbose` is on.
