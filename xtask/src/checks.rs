@@ -23,6 +23,9 @@ pub struct Fixtures {
     pub echo: Option<EchoServer>,
     /// A `ws://` URL where nothing listens.
     pub closed_url: String,
+    /// `127.0.0.1:PORT` for the test runner's page, which the echo server's admin
+    /// paths accept.
+    pub runner_address: String,
     /// Why the server could not be started, if it could not.
     pub echo_error: Option<String>,
 }
@@ -165,6 +168,7 @@ pub fn plan(
                     driver,
                     &echo.url,
                     &fixtures.closed_url,
+                    &fixtures.runner_address,
                     &extra,
                 );
                 Ok(Action::Run(cmd))
@@ -238,7 +242,8 @@ fn demo_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
 }
 
 /// `wasm-pack test --headless --<browser> [. -- extra]` with the test environment:
-/// the echo server URL, a URL where nothing listens, the runner timeout, and only the
+/// the echo server URL, a URL where nothing listens, the runner's address (the
+/// origin the echo server's admin paths accept), the runner timeout, and only the
 /// driver variable of `browser` (the runner picks the browser from the variables).
 pub fn browser_command(
     ctx: &Ctx,
@@ -246,6 +251,7 @@ pub fn browser_command(
     driver: &Path,
     echo_url: &str,
     closed_url: &str,
+    runner_address: &str,
     extra: &[String],
 ) -> Command {
     let mut cmd = ctx.wasm("wasm-pack");
@@ -262,6 +268,7 @@ pub fn browser_command(
     cmd.env(browser.driver_var(), driver)
         .env("WASM_WEBSOCKET_ECHO", echo_url)
         .env("WASM_WEBSOCKET_CLOSED_URL", closed_url)
+        .env("WASM_BINDGEN_TEST_ADDRESS", runner_address)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
     cmd
 }
@@ -337,6 +344,7 @@ mod tests {
             Path::new("/x/geckodriver"),
             "ws://127.0.0.1:47301",
             "ws://127.0.0.1:47309/",
+            "127.0.0.1:47311",
             &extra,
         );
         let shown = process::display(&cmd);
@@ -358,6 +366,10 @@ mod tests {
             Some(Some("ws://127.0.0.1:47309/".as_ref()))
         );
         assert_eq!(
+            env_of(&cmd, "WASM_BINDGEN_TEST_ADDRESS"),
+            Some(Some("127.0.0.1:47311".as_ref()))
+        );
+        assert_eq!(
             env_of(&cmd, "WASM_BINDGEN_TEST_TIMEOUT"),
             Some(Some("600".as_ref()))
         );
@@ -375,6 +387,7 @@ mod tests {
             Path::new("/usr/bin/chromedriver"),
             "ws://127.0.0.1:1",
             "ws://127.0.0.1:2/",
+            "127.0.0.1:3",
             &[],
         );
         assert_eq!(env_of(&cmd, "GECKODRIVER"), Some(None));

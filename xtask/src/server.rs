@@ -121,6 +121,22 @@ fn command(bin: &Path, cwd: &Path, args: &[String]) -> Command {
     cmd
 }
 
+/// The arguments of the echo server the browser tests use: the admin paths, for the
+/// page that `wasm-bindgen-test-runner` serves on `runner_address` (its origin is
+/// the only one besides the server's own that may use them), and messages up to
+/// 16 MiB (`tests/messages.rs` echoes one that large; the default is 4 MiB).
+pub fn browser_test_args(runner_address: &str) -> Vec<String> {
+    [
+        "--admin",
+        "--admin-origin",
+        &format!("http://{runner_address}"),
+        "--max-message-size",
+        "16MiB",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 /// Parses `listening on ws://127.0.0.1:PORT` into the URL and the port.
 pub fn parse_listening(line: &str) -> Option<(String, u16)> {
     let start = line.find("ws://")?;
@@ -170,6 +186,20 @@ mod tests {
         assert_eq!(
             crate::process::display(&cmd),
             "/t/echo-server --exit-with-parent --port 0"
+        );
+    }
+
+    #[test]
+    fn browser_tests_get_admin_paths_for_the_runners_origin_only() {
+        assert_eq!(
+            browser_test_args("127.0.0.1:47311"),
+            [
+                "--admin",
+                "--admin-origin",
+                "http://127.0.0.1:47311",
+                "--max-message-size",
+                "16MiB"
+            ]
         );
     }
 
