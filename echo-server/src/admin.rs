@@ -8,10 +8,11 @@
 //! needs none. The answer is one text message:
 //!
 //! - `/admin/outage?ms=N`: a server restart as the network sees it. The answer
-//!   (`outage of N ms`) is sent, then every open WebSocket is dropped without a close
-//!   frame (this one too), the listening socket is closed, and `N` ms later (default
-//!   1000, at most 60000) the same port is bound again. During the outage
-//!   connections are refused. `409` while one is under way.
+//!   (`outage of N ms`) is sent, then every other open WebSocket is dropped without
+//!   a close frame, the listening socket is closed, and `N` ms later (default 1000,
+//!   at most 60000) the same port is bound again; this connection ends with a close
+//!   frame (1000). During the outage connections are refused. `409` while one is
+//!   under way.
 //! - `/admin/requests?path=P`: how many requests for path `P` (without the query)
 //!   the server has received since it started, as a decimal number, then a close
 //!   with 1000: a test counts connection attempts with it. Only the paths the
@@ -195,13 +196,15 @@ pub(crate) async fn outage(
     if state.outages.under_way() {
         return plain(StatusCode::CONFLICT, "an outage is already under way");
     }
-    state.accept("/admin/outage", handshake, move |conn| async move {
+    state.accept_outliving_outages("/admin/outage", handshake, move |conn| async move {
         let (mut ws, info) = conn.into_websocket().await;
-        // The answer goes first: the outage drops this connection too.
         answer(&mut ws, &info, format!("outage of {ms} ms")).await;
         if info.state.outages.start(Duration::from_millis(ms)) {
             info.state.log(format_args!("outage of {ms} ms"));
         }
+        // Not dropped with the others: a browser that sees TCP close right after
+        // the answer may report 1006 without delivering it (Firefox did).
+        closing::close_gracefully(ws, closing::frame(CloseCode::Normal, ""), &info).await;
     })
 }
 

@@ -21,7 +21,7 @@
 //!
 //! | path | behaviour |
 //! | --- | --- |
-//! | `/admin/outage?ms=N` | a restart as the network sees it: answers `outage of N ms`, then drops every WebSocket without a close frame, closes the listening socket, binds the same port again after `N` ms (default 1000, at most 60000); if that fails the server stops with [`Error::Rebind`] |
+//! | `/admin/outage?ms=N` | a restart as the network sees it: answers `outage of N ms` (then closes with 1000), drops every other WebSocket without a close frame, closes the listening socket, binds the same port again after `N` ms (default 1000, at most 60000); if that fails the server stops with [`Error::Rebind`] |
 //! | `/admin/requests?path=P` | how many requests for path `P` (no query; one of the routed paths) arrived since the start, as a number |
 //!
 //! Safe to leave running next to a browser: every request must name a loopback

@@ -27,9 +27,9 @@ const PARENT_POLL: Duration = Duration::from_millis(200);
 /// `frame-ancestors 'none'`).
 ///
 /// Admin paths (only with --admin) are WebSocket handshakes that answer with one
-/// text message: /admin/outage?ms=N (drops every connection and closes the port
-/// for N ms, at most 60000) and /admin/requests?path=P (requests counted for one
-/// of the paths above). A browser's handshake must come from the server's own
+/// text message: /admin/outage?ms=N (drops every other connection and closes the
+/// port for N ms, at most 60000) and /admin/requests?path=P (requests counted for
+/// one of the paths above). A browser's handshake must come from the server's own
 /// origin (http://127.0.0.1:PORT, http://localhost:PORT, ...) or an
 /// --admin-origin, else 403; a handshake without Origin comes from no browser and
 /// is answered; a plain GET (what an <img> sends) gets 426 and changes nothing; no

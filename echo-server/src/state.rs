@@ -109,11 +109,41 @@ impl AppState {
         F: FnOnce(Conn) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
+        self.spawn_session(path, handshake, Some(self.outages.current()), on_open)
+    }
+
+    /// [`AppState::accept`] for the connection that starts an outage: the outage
+    /// does not drop it, so it can end with a close frame after its answer.
+    pub(crate) fn accept_outliving_outages<F, Fut>(
+        &self,
+        path: &'static str,
+        handshake: Handshake,
+        on_open: F,
+    ) -> Response
+    where
+        F: FnOnce(Conn) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.spawn_session(path, handshake, None, on_open)
+    }
+
+    /// Answers the handshake and runs the session, dropping it when `outage` (the
+    /// serving period it began in) ends.
+    fn spawn_session<F, Fut>(
+        &self,
+        path: &'static str,
+        handshake: Handshake,
+        outage: Option<CancellationToken>,
+        on_open: F,
+    ) -> Response
+    where
+        F: FnOnce(Conn) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
         let response = handshake.response();
         let on_upgrade = handshake.into_upgrade();
         let conn_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let state = self.clone();
-        let outage = self.outages.current();
         self.tracker.spawn(async move {
             let session = async {
                 match on_upgrade.await {
@@ -132,10 +162,16 @@ impl AppState {
                     }
                 }
             };
+            let outage = async {
+                match &outage {
+                    Some(outage) => outage.cancelled().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = session => {}
                 // Dropping the session drops the connection: TCP closes, no close frame.
-                () = outage.cancelled() => {
+                () = outage => {
                     state.log(format_args!("#{conn_id} {path}: dropped by an outage"));
                 }
             }

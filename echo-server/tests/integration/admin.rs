@@ -6,8 +6,9 @@
 //!   port) gets `403` and starts no outage; no response carries CORS headers
 //! - the server's own origins (`127.0.0.1`, `localhost`, `[::1]` on its port), the
 //!   `--admin-origin` ones, and native clients without `Origin` are answered
-//! - `/admin/outage`: answers, drops every WebSocket without a close frame, refuses
-//!   connections, then serves the same port again; over a minute is `400`
+//! - `/admin/outage`: answers and closes with 1000, drops every other WebSocket
+//!   without a close frame, refuses connections, then serves the same port again;
+//!   over a minute is `400`
 //! - `/admin/requests`: counts by path, only the routed paths (`400` for another;
 //!   `memory.rs` checks that distinct paths cost no memory)
 
@@ -16,11 +17,11 @@ use std::time::{Duration, Instant};
 use echo_server::Config;
 use futures_util::StreamExt;
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message};
 
 use crate::common::{
-    admin, admin_config, assert_echo, connect, http_get, http_get_with, raw_handshake,
-    refused_handshake, start, start_with, url, within,
+    admin, admin_config, assert_echo, connect, expect_close, http_get, http_get_with,
+    raw_handshake, refused_handshake, start, start_with, url, within,
 };
 
 #[tokio::test]
@@ -131,8 +132,13 @@ async fn an_outage_drops_websockets_refuses_then_serves_the_same_port_again() {
         other => panic!("expected the answer, got {other:?}"),
     }
 
-    // Every session ends without a close frame, the admin one too.
-    for ws in [&mut echo, &mut silent, &mut control] {
+    // The admin connection closes normally...
+    assert_eq!(
+        expect_close(&mut control).await.map(|frame| frame.code),
+        Some(CloseCode::Normal)
+    );
+    // ...every other session ends without a close frame.
+    for ws in [&mut echo, &mut silent] {
         match within("abrupt end", ws.next()).await {
             None | Some(Err(_)) => {}
             Some(Ok(message)) => panic!("expected an abrupt end, got {message:?}"),
