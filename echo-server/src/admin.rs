@@ -1,37 +1,59 @@
-//! Admin paths for tests, over plain HTTP `GET` (with
-//! `Access-Control-Allow-Origin: *`, so that a test page served from another origin
-//! can `fetch` them):
+//! Admin paths for tests, served only with `--admin` ([`crate::Config::admin`]).
 //!
-//! - `/admin/outage?ms=N`: a server restart as the network sees it. Every open
-//!   WebSocket is dropped without a close frame, the listening socket is closed, and
-//!   `N` ms later (default 1000, at most 60000) the same port is bound again. During
-//!   the outage connections are refused.
+//! They are WebSocket handshakes, not plain `GET`s: a page can make a browser send a
+//! `GET` without any `Origin` (an `<img>` is enough), but a browser always sends
+//! `Origin` with a WebSocket handshake, and only the server's own origins and the
+//! `--admin-origin` ones are accepted (`403` otherwise; a handshake without `Origin`
+//! comes from no browser and is accepted). No CORS header is ever sent; a WebSocket
+//! needs none. The answer is one text message:
+//!
+//! - `/admin/outage?ms=N`: a server restart as the network sees it. The answer
+//!   (`outage of N ms`) is sent, then every other open WebSocket is dropped without
+//!   a close frame, the listening socket is closed, and `N` ms later (default 1000,
+//!   at most 60000) the same port is bound again; this connection ends with a close
+//!   frame (1000). During the outage connections are refused. `409` while one is
+//!   under way.
 //! - `/admin/requests?path=P`: how many requests for path `P` (without the query)
-//!   the server has received since it started, as a decimal number: a test counts
-//!   connection attempts with it.
+//!   the server has received since it started, as a decimal number, then a close
+//!   with 1000: a test counts connection attempts with it. Only the paths the
+//!   server routes are counted (`400` for another), so the counts take a fixed room
+//!   whatever clients ask for.
+//!
+//! A plain request to an admin path gets `426` and changes nothing.
 
 use std::{
-    collections::HashMap,
-    sync::{Mutex, MutexGuard, PoisonError},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex, MutexGuard, PoisonError,
+    },
     time::Duration,
 };
 
 use axum::{
     extract::{Query, Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use futures_util::SinkExt;
 use serde::Deserialize;
+use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message};
 use tokio_util::sync::CancellationToken;
 
-use crate::state::AppState;
+use crate::{
+    closing,
+    handshake::{plain, Handshake, Refusal},
+    state::{AppState, ConnInfo, Ws},
+};
 
 /// Longest outage `/admin/outage` accepts, in milliseconds.
 pub const MAX_OUTAGE_MS: u64 = 60_000;
 
 /// Outage used when `/admin/outage` gets no `ms`.
 const DEFAULT_OUTAGE_MS: u64 = 1000;
+
+/// The admin paths, routed only with `--admin`.
+pub(crate) const PATHS: [&str; 2] = ["/admin/outage", "/admin/requests"];
 
 /// The outage switch: a token per serving period ("generation"), cancelled when an
 /// outage starts; connections and the listener of that period end with it.
@@ -52,6 +74,11 @@ impl Outages {
     /// The token of the current serving period.
     pub(crate) fn current(&self) -> CancellationToken {
         lock(&self.generation).clone()
+    }
+
+    /// Whether an outage is under way.
+    fn under_way(&self) -> bool {
+        lock(&self.generation).is_cancelled()
     }
 
     /// Starts an outage of `duration`; `false` if one is already under way.
@@ -76,30 +103,73 @@ impl Outages {
     }
 }
 
-/// Requests received, by path.
-#[derive(Debug, Default)]
-pub(crate) struct RequestCounts(Mutex<HashMap<String, u64>>);
+/// Requests received for each of a fixed set of paths.
+#[derive(Debug)]
+pub(crate) struct RequestCounts {
+    paths: Vec<&'static str>,
+    counts: Vec<AtomicU64>,
+}
 
 impl RequestCounts {
-    fn add(&self, path: &str) {
-        *lock(&self.0).entry(path.to_owned()).or_insert(0) += 1;
+    /// Counters for `paths`, all at zero; other paths are never counted.
+    pub(crate) fn new(paths: &[&'static str]) -> Self {
+        Self {
+            paths: paths.to_vec(),
+            counts: paths.iter().map(|_| AtomicU64::new(0)).collect(),
+        }
     }
 
-    fn get(&self, path: &str) -> u64 {
-        lock(&self.0).get(path).copied().unwrap_or(0)
+    fn counter(&self, path: &str) -> Option<&AtomicU64> {
+        let index = self.paths.iter().position(|known| *known == path)?;
+        self.counts.get(index)
+    }
+
+    fn add(&self, path: &str) {
+        if let Some(counter) = self.counter(path) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The count for `path`, `None` for a path that is not counted.
+    fn get(&self, path: &str) -> Option<u64> {
+        self.counter(path).map(|c| c.load(Ordering::Relaxed))
     }
 }
 
 /// A mutex guard even if another thread panicked while holding it (the data here is
-/// plain counters and tokens, always consistent).
+/// plain tokens and durations, always consistent).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Middleware counting every request by path.
+/// Middleware counting requests for the routed paths.
 pub(crate) async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
     state.requests.add(request.uri().path());
     next.run(request).await
+}
+
+/// The checks every admin request passes first: an accepted `Origin` (`403`), then
+/// a valid WebSocket handshake (`426` for a plain request).
+fn admin_handshake(state: &AppState, request: &mut Request) -> Result<Handshake, Refusal> {
+    if !state.guard.admin_origin_allowed(request.headers()) {
+        state.log(format_args!(
+            "admin request refused for Origin {:?}",
+            request.headers().get(axum::http::header::ORIGIN)
+        ));
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "admin paths answer only pages of the server's own origin or an --admin-origin",
+        ));
+    }
+    Handshake::from_request(request)
+}
+
+/// Sends the one text answer of an admin path, within the idle timeout.
+async fn answer(ws: &mut Ws, info: &ConnInfo, text: String) {
+    let sent = tokio::time::timeout(info.state.idle_timeout, ws.send(Message::text(text))).await;
+    if !matches!(sent, Ok(Ok(()))) {
+        info.log(format_args!("the admin answer could not be sent"));
+    }
 }
 
 /// Query of `/admin/outage`.
@@ -108,21 +178,34 @@ pub(crate) struct OutageQuery {
     ms: Option<u64>,
 }
 
-/// `GET /admin/outage?ms=N`: answers `200`, then drops every WebSocket and stops
-/// listening for `N` ms. `400` for `N` over 60000, `409` during an outage.
+/// `/admin/outage?ms=N`: answers, then drops every WebSocket and stops listening
+/// for `N` ms. `400` for `N` over 60000, `409` during an outage.
 pub(crate) async fn outage(
     State(state): State<AppState>,
     Query(query): Query<OutageQuery>,
+    mut request: Request,
 ) -> Response {
+    let handshake = match admin_handshake(&state, &mut request) {
+        Ok(handshake) => handshake,
+        Err(refusal) => return refusal.into_response(),
+    };
     let ms = query.ms.unwrap_or(DEFAULT_OUTAGE_MS);
     if ms > MAX_OUTAGE_MS {
-        return cors((StatusCode::BAD_REQUEST, "ms must be at most 60000").into_response());
+        return plain(StatusCode::BAD_REQUEST, "ms must be at most 60000");
     }
-    if !state.outages.start(Duration::from_millis(ms)) {
-        return cors((StatusCode::CONFLICT, "an outage is already under way").into_response());
+    if state.outages.under_way() {
+        return plain(StatusCode::CONFLICT, "an outage is already under way");
     }
-    state.log(format_args!("outage of {ms} ms"));
-    cors(format!("outage of {ms} ms").into_response())
+    state.accept_outliving_outages("/admin/outage", handshake, move |conn| async move {
+        let (mut ws, info) = conn.into_websocket().await;
+        answer(&mut ws, &info, format!("outage of {ms} ms")).await;
+        if info.state.outages.start(Duration::from_millis(ms)) {
+            info.state.log(format_args!("outage of {ms} ms"));
+        }
+        // Not dropped with the others: a browser that sees TCP close right after
+        // the answer may report 1006 without delivering it (Firefox did).
+        closing::close_gracefully(ws, closing::frame(CloseCode::Normal, ""), &info).await;
+    })
 }
 
 /// Query of `/admin/requests`.
@@ -131,19 +214,44 @@ pub(crate) struct RequestsQuery {
     path: String,
 }
 
-/// `GET /admin/requests?path=P`: the number of requests received for `P`.
+/// `/admin/requests?path=P`: the number of requests received for `P`, then a
+/// close with 1000. `400` for a path that is not counted.
 pub(crate) async fn requests(
     State(state): State<AppState>,
     Query(query): Query<RequestsQuery>,
+    mut request: Request,
 ) -> Response {
-    cors(state.requests.get(&query.path).to_string().into_response())
+    let handshake = match admin_handshake(&state, &mut request) {
+        Ok(handshake) => handshake,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let Some(count) = state.requests.get(&query.path) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "only the server's own paths (/echo, /close, ...) are counted",
+        );
+    };
+    state.accept("/admin/requests", handshake, move |conn| async move {
+        let (mut ws, info) = conn.into_websocket().await;
+        answer(&mut ws, &info, count.to_string()).await;
+        closing::close_gracefully(ws, closing::frame(CloseCode::Normal, ""), &info).await;
+    })
 }
 
-/// Lets pages from any origin read the response.
-fn cors(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
+#[cfg(test)]
+mod tests {
+    use super::RequestCounts;
+
+    #[test]
+    fn only_known_paths_are_counted() {
+        let counts = RequestCounts::new(&["/echo", "/silent"]);
+        counts.add("/echo");
+        counts.add("/echo");
+        counts.add("/nowhere");
+        counts.add("/echo/");
+        assert_eq!(counts.get("/echo"), Some(2));
+        assert_eq!(counts.get("/silent"), Some(0));
+        assert_eq!(counts.get("/nowhere"), None);
+        assert_eq!(counts.paths.len(), counts.counts.len());
+    }
 }

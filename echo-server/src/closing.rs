@@ -24,6 +24,9 @@ const SHUTDOWN_REPLY_WAIT: Duration = Duration::from_secs(1);
 /// How long to read and discard what a failed client still sends.
 const LINGER: Duration = Duration::from_secs(2);
 
+/// The reason of the close frame sent after the idle timeout.
+pub const IDLE_REASON: &str = "idle timeout";
+
 /// Builds a close frame.
 pub(crate) fn frame(
     code: impl Into<CloseCode>,
@@ -36,22 +39,32 @@ pub(crate) fn frame(
 }
 
 /// Sends `close`, then waits (bounded) for the client's reply so that the
-/// close handshake completes cleanly and the server closes TCP first.
+/// close handshake completes cleanly and the server closes TCP first. A client
+/// that reads nothing gets the same bound for taking the close frame.
 pub(crate) async fn close_gracefully(mut ws: Ws, close: CloseFrame, info: &ConnInfo) {
     info.log(format_args!(
         "closing with {} {:?}",
         close.code,
         close.reason.as_str()
     ));
-    if let Err(err) = ws.close(Some(close)).await {
-        info.log(format_args!("sending close failed: {err}"));
-        return;
-    }
     let wait = if info.state.shutdown.is_cancelled() {
         SHUTDOWN_REPLY_WAIT
     } else {
         CLOSE_REPLY_WAIT
     };
+    match timeout(wait, ws.close(Some(close))).await {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => {
+            info.log(format_args!("sending close failed: {err}"));
+            return;
+        }
+        Err(_) => {
+            info.log(format_args!(
+                "the client took no close frame within {wait:?}"
+            ));
+            return;
+        }
+    }
     // Messages that cross our close frame are discarded; the stream ends on
     // the client's close reply (or on an error).
     let drained = timeout(wait, async { while let Some(Ok(_)) = ws.next().await {} }).await;
@@ -63,6 +76,11 @@ pub(crate) async fn close_gracefully(mut ws: Ws, close: CloseFrame, info: &ConnI
 /// Tells the client the server is going away (1001).
 pub(crate) async fn going_away(ws: Ws, info: &ConnInfo) {
     close_gracefully(ws, frame(CloseCode::Away, "server shutting down"), info).await;
+}
+
+/// Closes a connection that received nothing for the idle timeout (1001).
+pub(crate) async fn idle(ws: Ws, info: &ConnInfo) {
+    close_gracefully(ws, frame(CloseCode::Away, IDLE_REASON), info).await;
 }
 
 /// Reacts to a read error: fails the connection with the matching close code
@@ -93,12 +111,21 @@ async fn fail(mut ws: Ws, code: CloseCode, reason: &'static str, info: &ConnInfo
     info.log(format_args!(
         "failing the connection with {code} {reason:?}"
     ));
-    if let Err(err) = ws.close(Some(frame(code, reason))).await {
-        info.log(format_args!("sending close failed: {err}"));
-        return;
+    match timeout(LINGER, ws.close(Some(frame(code, reason)))).await {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => {
+            info.log(format_args!("sending close failed: {err}"));
+            return;
+        }
+        Err(_) => {
+            info.log(format_args!(
+                "the client took no close frame within {LINGER:?}"
+            ));
+            return;
+        }
     }
     let mut io = ws.into_inner();
-    if io.shutdown().await.is_err() {
+    if !matches!(timeout(LINGER, io.shutdown()).await, Ok(Ok(()))) {
         return;
     }
     let mut sink = vec![0_u8; 16 * 1024];

@@ -5,6 +5,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use futures_util::{FutureExt, SinkExt, StreamExt};
+use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message};
 
 use crate::{
@@ -46,8 +47,15 @@ enum Step {
 /// right after the `n`-th echo has been written (`n` must be at least 1).
 /// Replies are queued and flushed once per batch of readily available
 /// messages, not once per message.
+///
+/// Nothing received for the idle timeout: a close with 1001 (`idle timeout`).
+/// A write the client does not take within the idle timeout (it stopped reading):
+/// the connection is dropped. While a write waits, nothing more is read, so a
+/// client that does not read makes the server hold at most one message and the
+/// write buffer.
 pub(crate) async fn echo(mut ws: Ws, info: &ConnInfo, drop_after: Option<u64>) {
     let shutdown = info.state.shutdown.clone();
+    let idle = info.state.idle_timeout;
     let mut echoed: u64 = 0;
     loop {
         let mut next = tokio::select! {
@@ -56,7 +64,14 @@ pub(crate) async fn echo(mut ws: Ws, info: &ConnInfo, drop_after: Option<u64>) {
                 closing::going_away(ws, info).await;
                 return;
             }
-            next = ws.next() => next,
+            next = timeout(idle, ws.next()) => match next {
+                Ok(next) => next,
+                Err(_) => {
+                    info.log(format_args!("nothing received for {idle:?}"));
+                    closing::idle(ws, info).await;
+                    return;
+                }
+            },
         };
         let mut batch = 0;
         loop {
@@ -68,14 +83,18 @@ pub(crate) async fn echo(mut ws: Ws, info: &ConnInfo, drop_after: Option<u64>) {
                 }
                 Some(Ok(message)) => message,
             };
-            match step(&mut ws, message).await {
+            let Ok(stepped) = timeout(idle, step(&mut ws, message)).await else {
+                info.log(format_args!(
+                    "the client read nothing for {idle:?}: dropping it"
+                ));
+                return;
+            };
+            match stepped {
                 Ok(Step::Continue) => {}
                 Ok(Step::Echoed) => {
                     echoed += 1;
                     if drop_after == Some(echoed) {
-                        if let Err(err) = ws.flush().await {
-                            info.log(format_args!("flush failed: {err}"));
-                        }
+                        flush(&mut ws, info).await;
                         info.log(format_args!(
                             "dropping the connection after {echoed} echoes"
                         ));
@@ -103,9 +122,26 @@ pub(crate) async fn echo(mut ws: Ws, info: &ConnInfo, drop_after: Option<u64>) {
             }
         }
         // Writes the queued echoes, pongs and any close reply in one go.
-        if let Err(err) = ws.flush().await {
-            info.log(format_args!("flush failed: {err}"));
+        if !flush(&mut ws, info).await {
             return;
+        }
+    }
+}
+
+/// Writes everything queued, within the idle timeout; `false` when that failed.
+async fn flush(ws: &mut Ws, info: &ConnInfo) -> bool {
+    let idle = info.state.idle_timeout;
+    match timeout(idle, ws.flush()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            info.log(format_args!("flush failed: {err}"));
+            false
+        }
+        Err(_) => {
+            info.log(format_args!(
+                "the client read nothing for {idle:?}: dropping it"
+            ));
+            false
         }
     }
 }

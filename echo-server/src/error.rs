@@ -1,6 +1,6 @@
 //! Errors that stop the server from starting or running.
 
-use std::{io, path::PathBuf};
+use std::{io, net::SocketAddr, path::PathBuf};
 
 /// Why [`crate::serve`] or [`crate::Server::wait`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -17,9 +17,22 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// After an outage (`/admin/outage`) the port could not be bound again, e.g.
+    /// because another process took it meanwhile: the server has stopped.
+    #[error("cannot bind {addr} again after an outage: {source}")]
+    Rebind {
+        /// The address the server listened on before the outage.
+        addr: SocketAddr,
+        /// The operating system's reason.
+        #[source]
+        source: io::Error,
+    },
     /// The `--www` folder does not exist or is not a folder.
     #[error("static file folder {0} is not a readable directory")]
     Www(PathBuf),
+    /// An `--admin-origin` is not an origin such as `http://127.0.0.1:8000`.
+    #[error("admin origin {0:?} is not of the form http://host:port")]
+    AdminOrigin(String),
     /// Reading the bound address or serving failed.
     #[error("server I/O error: {0}")]
     Io(#[from] io::Error),

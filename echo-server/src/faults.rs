@@ -133,17 +133,22 @@ pub(crate) async fn reject() -> Response {
 }
 
 /// `GET /silent`: accepts the upgrade, then never sends a byte and never
-/// answers (no pong, no close reply) while keeping the connection open until
-/// the client closes TCP or the server shuts down.
+/// answers (no pong, no close reply), reading and discarding what the client
+/// sends, until the client closes TCP, the server shuts down, or nothing arrives
+/// for the idle timeout (then TCP is closed, still without a frame).
 pub(crate) async fn silent(State(state): State<AppState>, mut request: Request) -> Response {
     match Handshake::from_request(&mut request) {
         Ok(handshake) => state.accept("/silent", handshake, |mut conn| async move {
             let shutdown = conn.state.shutdown.clone();
+            let idle = conn.state.idle_timeout;
             let mut sink = vec![0_u8; 16 * 1024];
             tokio::select! {
                 () = shutdown.cancelled() => {}
                 () = async {
-                    while matches!(conn.io.read(&mut sink).await, Ok(n) if n > 0) {}
+                    while matches!(
+                        tokio::time::timeout(idle, conn.io.read(&mut sink)).await,
+                        Ok(Ok(n)) if n > 0
+                    ) {}
                 } => {}
             }
         }),

@@ -133,7 +133,8 @@ pub(crate) fn plain(status: StatusCode, message: &'static str) -> Response {
     (status, message).into_response()
 }
 
-/// Why a request was not upgraded; converts into the HTTP error response.
+/// Why a request was not upgraded (or not let through); converts into the HTTP
+/// error response.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Refusal {
     status: StatusCode,
@@ -141,7 +142,7 @@ pub(crate) struct Refusal {
 }
 
 impl Refusal {
-    fn new(status: StatusCode, message: &'static str) -> Self {
+    pub(crate) fn new(status: StatusCode, message: &'static str) -> Self {
         Self { status, message }
     }
 

@@ -8,20 +8,29 @@
 //! | `/echo` | echoes text as text and binary as binary; `Goodbye` → close 1000; answers a close with the same code and reason |
 //! | `/close?code=N&reason=R` | closes right after opening (default 1000, empty reason); a code that may not be sent → HTTP 400 |
 //! | `/abrupt?after=N` | echoes `N` messages, then drops TCP without a close frame |
-//! | `/slow?ms=N` | delays the handshake by `N` ms, then echoes |
+//! | `/slow?ms=N` | delays the handshake by `N` ms (at most 60000), then echoes |
 //! | `/reject` | refuses the upgrade with HTTP 403 |
-//! | `/silent` | accepts, then never sends or answers anything |
+//! | `/silent` | accepts, then never sends or answers anything (until the idle timeout) |
 //!
 //! `/image.png` (plain HTTP `GET`) is a 2x2 PNG served without CORS headers: a page
 //! on another origin that draws it into a canvas cannot read that canvas back.
 //!
-//! Admin paths, plain HTTP `GET` with `Access-Control-Allow-Origin: *` (so a test
-//! page on another origin can `fetch` them):
+//! Admin paths, only with [`Config::admin`] (`--admin`), as WebSocket handshakes
+//! whose `Origin` must be the server's own or one of [`Config::admin_origins`]; the
+//! answer is one text message, and no CORS header is ever sent:
 //!
 //! | path | behaviour |
 //! | --- | --- |
-//! | `/admin/outage?ms=N` | a restart as the network sees it: drops every WebSocket without a close frame, closes the listening socket, binds the same port again after `N` ms (default 1000, at most 60000) |
-//! | `/admin/requests?path=P` | how many requests for path `P` (no query) arrived since the start, as a number |
+//! | `/admin/outage?ms=N` | a restart as the network sees it: answers `outage of N ms` (then closes with 1000), drops every other WebSocket without a close frame, closes the listening socket, binds the same port again after `N` ms (default 1000, at most 60000); if that fails the server stops with [`Error::Rebind`] |
+//! | `/admin/requests?path=P` | how many requests for path `P` (no query; one of the routed paths) arrived since the start, as a number |
+//!
+//! Safe to leave running next to a browser: every request must name a loopback
+//! host (or [`Config::host`]) in `Host`; a request head must arrive within
+//! [`Config::header_timeout`]; at most [`Config::max_connections`] connections are
+//! open; a WebSocket that receives nothing, or whose client does not read, for
+//! [`Config::idle_timeout`] is closed; messages are limited to
+//! [`Config::max_message_size`] (4 MiB by default), which bounds what one client can
+//! make the server hold to about three times that.
 //!
 //! The subprotocols `echo` and `chat` are known; the first one the client
 //! offers wins, and no offer (or only unknown ones) selects none. Other paths
@@ -39,9 +48,11 @@
 mod admin;
 mod closing;
 mod config;
+mod conn;
 mod echo;
 mod error;
 mod faults;
+mod guard;
 mod handshake;
 mod image;
 mod server;
@@ -49,7 +60,11 @@ mod state;
 mod statics;
 
 pub use admin::MAX_OUTAGE_MS;
-pub use config::{parse_size, Config, DEFAULT_HOST, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_PORT};
+pub use closing::IDLE_REASON;
+pub use config::{
+    parse_duration, parse_size, Config, DEFAULT_HEADER_TIMEOUT, DEFAULT_HOST, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_PORT,
+};
 pub use echo::GOODBYE;
 pub use error::Error;
 pub use faults::MAX_SLOW_MS;

@@ -1,27 +1,40 @@
 //! Binding, routing, running and stopping the server.
 
-use std::{future::IntoFuture, net::SocketAddr, path::Path, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
 use axum::{
     http::StatusCode,
     middleware,
     routing::{any, get},
-    serve::ListenerExt,
     Router,
 };
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
-    admin, echo, faults, handshake::plain, image, state::AppState, statics, Config, Error,
+    admin,
+    conn::{self, SHUTDOWN_GRACE},
+    echo, faults, guard,
+    handshake::plain,
+    image,
+    state::AppState,
+    statics, Config, Error,
 };
-
-/// How long shutdown waits for open connections before dropping them.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
 /// How often binding the port again after an outage is tried, and the pause between.
 const REBIND_TRIES: u32 = 100;
 const REBIND_PAUSE: Duration = Duration::from_millis(20);
+
+/// The paths every server routes (the admin paths come on top with `--admin`).
+const PATHS: [&str; 7] = [
+    "/echo",
+    "/close",
+    "/abrupt",
+    "/slow",
+    "/reject",
+    "/silent",
+    "/image.png",
+];
 
 /// Binds the listening socket as configured and starts serving in a
 /// background task.
@@ -31,8 +44,8 @@ const REBIND_PAUSE: Duration = Duration::from_millis(20);
 ///
 /// # Errors
 ///
-/// [`Error::Www`] when `config.www` is not a directory, [`Error::Bind`] when
-/// the address cannot be bound.
+/// [`Error::Www`] when `config.www` is not a directory, [`Error::AdminOrigin`] for
+/// a malformed admin origin, [`Error::Bind`] when the address cannot be bound.
 pub async fn serve(config: Config) -> Result<Server, Error> {
     if let Some(dir) = &config.www {
         if !dir.is_dir() {
@@ -49,11 +62,22 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     let local_addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let tracker = TaskTracker::new();
-    let state = AppState::new(&config, shutdown.clone(), tracker.clone());
-    let app = router(state.clone(), config.www.as_deref());
+    let paths: Vec<&'static str> = if config.admin {
+        PATHS.iter().chain(&admin::PATHS).copied().collect()
+    } else {
+        PATHS.to_vec()
+    };
+    let state = AppState::new(
+        &config,
+        local_addr.port(),
+        &paths,
+        shutdown.clone(),
+        tracker.clone(),
+    )?;
+    let app = router(state.clone(), &config);
     let task = tokio::spawn(async move {
         let result = serve_periods(listener, app, &state).await;
-        // Connections get their grace period too, after HTTP's.
+        // Connections get their grace period, then are dropped with the runtime.
         tracker.close();
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait()).await;
         result
@@ -68,50 +92,26 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
 /// Serves until shutdown, one period after another: an outage (`/admin/outage`)
 /// ends a period (the listener is closed), and after it the same address is bound
 /// again for the next.
-async fn serve_periods(
-    listener: TcpListener,
-    app: Router,
-    state: &AppState,
-) -> std::io::Result<()> {
+async fn serve_periods(listener: TcpListener, app: Router, state: &AppState) -> Result<(), Error> {
     let local_addr = listener.local_addr()?;
     let shutdown = state.shutdown.clone();
     let mut listener = Some(listener);
     loop {
-        let outage = state.outages.current();
+        let period = state.outages.current();
         let bound = match listener.take() {
             Some(bound) => bound,
-            None => rebind(local_addr, &shutdown).await?,
+            None => rebind(local_addr, &shutdown)
+                .await
+                .map_err(|source| Error::Rebind {
+                    addr: local_addr,
+                    source,
+                })?,
         };
-        let bound = bound.tap_io(|tcp| {
-            // Echo replies are small and flushed per batch: never wait for Nagle.
-            let _ = tcp.set_nodelay(true);
-        });
-        let end = {
-            let (shutdown, outage) = (shutdown.clone(), outage.clone());
-            async move {
-                tokio::select! {
-                    () = shutdown.cancelled() => {}
-                    () = outage.cancelled() => {}
-                }
-            }
-        };
-        let server = axum::serve(bound, app.clone())
-            .with_graceful_shutdown(end)
-            .into_future();
-        // The listener closes as soon as the period ends; HTTP connections still
-        // answering get a grace period.
-        let result = tokio::select! {
-            result = server => result,
-            () = async {
-                tokio::select! {
-                    () = shutdown.cancelled() => {}
-                    () = outage.cancelled() => {}
-                }
-                tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } => Ok(()),
-        };
-        if shutdown.is_cancelled() || result.is_err() {
-            return result;
+        conn::accept_until(&bound, &app, state, &period).await;
+        // The listener closes as soon as the period ends.
+        drop(bound);
+        if shutdown.is_cancelled() {
+            return Ok(());
         }
         // An outage: stay away for its duration (or until shutdown), then come back.
         tokio::select! {
@@ -139,24 +139,33 @@ async fn rebind(addr: SocketAddr, shutdown: &CancellationToken) -> std::io::Resu
     }
 }
 
-/// All paths; WebSocket paths win over static files.
-fn router(state: AppState, www: Option<&Path>) -> Router {
-    let router = Router::new()
+/// All paths; WebSocket paths win over static files. The `Host` check comes
+/// first, then request counting, then routing.
+fn router(state: AppState, config: &Config) -> Router {
+    let mut router = Router::new()
         .route("/echo", get(echo::handler))
         .route("/close", get(faults::close))
         .route("/abrupt", get(faults::abrupt))
         .route("/slow", get(faults::slow))
         .route("/reject", any(faults::reject))
         .route("/silent", get(faults::silent))
-        .route("/image.png", get(image::handler))
-        .route("/admin/outage", get(admin::outage))
-        .route("/admin/requests", get(admin::requests));
-    let router = match www {
+        .route("/image.png", get(image::handler));
+    if config.admin {
+        router = router
+            .route("/admin/outage", any(admin::outage))
+            .route("/admin/requests", any(admin::requests));
+    }
+    let router = match config.www.as_deref() {
         Some(dir) => router.fallback(statics::handler(dir)),
         None => router.fallback(|| async { plain(StatusCode::NOT_FOUND, "not found") }),
     };
     router
         .layer(middleware::from_fn_with_state(state.clone(), admin::count))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::check_host,
+        ))
+        .layer(middleware::from_fn(guard::nosniff))
         .with_state(state)
 }
 
@@ -168,7 +177,7 @@ fn router(state: AppState, www: Option<&Path>) -> Router {
 pub struct Server {
     local_addr: SocketAddr,
     shutdown: ShutdownHandle,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<Result<(), Error>>,
 }
 
 impl Server {
@@ -205,11 +214,12 @@ impl Server {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if serving failed, [`Error::Task`] if the server task
-    /// panicked.
+    /// [`Error::Rebind`] if the port could not be bound again after an outage (the
+    /// server has stopped serving), [`Error::Io`] if serving failed,
+    /// [`Error::Task`] if the server task panicked.
     pub async fn wait(self) -> Result<(), Error> {
         match self.task.await {
-            Ok(result) => result.map_err(Error::Io),
+            Ok(result) => result,
             Err(err) => Err(Error::Task(err.to_string())),
         }
     }

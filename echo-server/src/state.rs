@@ -1,5 +1,5 @@
-//! State shared by every request handler: WebSocket settings, the shutdown
-//! signal and the set of running connection tasks.
+//! State shared by every request handler: WebSocket settings and limits, the
+//! shutdown signal and the set of running connection tasks.
 
 use std::{
     fmt,
@@ -8,11 +8,13 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc,
     },
+    time::Duration,
 };
 
 use axum::response::Response;
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
+use tokio::sync::Semaphore;
 use tokio_tungstenite::{
     tungstenite::protocol::{Role, WebSocketConfig},
     WebSocketStream,
@@ -21,8 +23,9 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
     admin::{Outages, RequestCounts},
+    guard::Guard,
     handshake::Handshake,
-    Config,
+    Config, Error,
 };
 
 /// The raw byte stream of an upgraded connection.
@@ -37,26 +40,53 @@ pub(crate) struct AppState {
     websocket_config: WebSocketConfig,
     /// Cancelled when the server shuts down.
     pub(crate) shutdown: CancellationToken,
-    tracker: TaskTracker,
+    /// Every connection task, HTTP or WebSocket, awaited (with a grace period) on
+    /// shutdown.
+    pub(crate) tracker: TaskTracker,
+    /// One permit per open connection (`Config::max_connections`).
+    pub(crate) connections: Arc<Semaphore>,
+    /// Time to receive a request head.
+    pub(crate) header_timeout: Duration,
+    /// Time a WebSocket may receive nothing, or wait on a write.
+    pub(crate) idle_timeout: Duration,
+    /// Accepted `Host` names and admin origins.
+    pub(crate) guard: Arc<Guard>,
     verbose: bool,
     next_id: Arc<AtomicU64>,
     /// The outage switch of `/admin/outage`.
     pub(crate) outages: Arc<Outages>,
-    /// Requests received by path, for `/admin/requests`.
+    /// Requests received for each path the router knows, for `/admin/requests`.
     pub(crate) requests: Arc<RequestCounts>,
 }
 
 impl AppState {
-    pub(crate) fn new(config: &Config, shutdown: CancellationToken, tracker: TaskTracker) -> Self {
-        Self {
+    /// The state of a server bound to `port`, counting requests for `paths`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AdminOrigin`] for a malformed `config.admin_origins` entry.
+    pub(crate) fn new(
+        config: &Config,
+        port: u16,
+        paths: &[&'static str],
+        shutdown: CancellationToken,
+        tracker: TaskTracker,
+    ) -> Result<Self, Error> {
+        Ok(Self {
             websocket_config: config.websocket_config(),
             shutdown,
             tracker,
+            connections: Arc::new(Semaphore::new(
+                config.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+            )),
+            header_timeout: config.header_timeout,
+            idle_timeout: config.idle_timeout,
+            guard: Arc::new(Guard::new(config, port)?),
             verbose: config.verbose,
             next_id: Arc::new(AtomicU64::new(1)),
             outages: Arc::new(Outages::new()),
-            requests: Arc::new(RequestCounts::default()),
-        }
+            requests: Arc::new(RequestCounts::new(paths)),
+        })
     }
 
     /// Writes one line to stderr when `--verbose` is on.
@@ -79,11 +109,41 @@ impl AppState {
         F: FnOnce(Conn) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
+        self.spawn_session(path, handshake, Some(self.outages.current()), on_open)
+    }
+
+    /// [`AppState::accept`] for the connection that starts an outage: the outage
+    /// does not drop it, so it can end with a close frame after its answer.
+    pub(crate) fn accept_outliving_outages<F, Fut>(
+        &self,
+        path: &'static str,
+        handshake: Handshake,
+        on_open: F,
+    ) -> Response
+    where
+        F: FnOnce(Conn) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.spawn_session(path, handshake, None, on_open)
+    }
+
+    /// Answers the handshake and runs the session, dropping it when `outage` (the
+    /// serving period it began in) ends.
+    fn spawn_session<F, Fut>(
+        &self,
+        path: &'static str,
+        handshake: Handshake,
+        outage: Option<CancellationToken>,
+        on_open: F,
+    ) -> Response
+    where
+        F: FnOnce(Conn) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
         let response = handshake.response();
         let on_upgrade = handshake.into_upgrade();
         let conn_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let state = self.clone();
-        let outage = self.outages.current();
         self.tracker.spawn(async move {
             let session = async {
                 match on_upgrade.await {
@@ -102,10 +162,16 @@ impl AppState {
                     }
                 }
             };
+            let outage = async {
+                match &outage {
+                    Some(outage) => outage.cancelled().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = session => {}
                 // Dropping the session drops the connection: TCP closes, no close frame.
-                () = outage.cancelled() => {
+                () = outage => {
                     state.log(format_args!("#{conn_id} {path}: dropped by an outage"));
                 }
             }

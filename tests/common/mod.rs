@@ -87,28 +87,40 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
 }
 
 #[wasm_bindgen(inline_js = r#"
-export async function fetch_text(url) {
-  const response = await fetch(url);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}: ${text}`);
-  return text;
+export function admin_answer(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    let answered = false;
+    ws.onmessage = (event) => {
+      answered = true;
+      resolve(String(event.data));
+      ws.close();
+    };
+    ws.onclose = (event) => {
+      if (!answered) {
+        reject(new Error(`${url}: closed (${event.code}) before answering; the echo server ` +
+          `must run with --admin --admin-origin ${location.origin} (cargo xtask test does)`));
+      }
+    };
+  });
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
-    async fn fetch_text(url: &str) -> Result<JsValue, JsValue>;
+    async fn admin_answer(url: &str) -> Result<JsValue, JsValue>;
 }
 
-/// GETs an admin path of the echo server over HTTP (e.g. `/admin/outage?ms=500`) and
-/// returns the body.
+/// Asks an admin path of the echo server (e.g. `/admin/outage?ms=500`) and returns its
+/// answer. Admin paths are WebSocket handshakes that answer with one text message; the
+/// server accepts them from this page's origin because the harness starts it with
+/// `--admin --admin-origin <the test runner's origin>`.
 pub async fn admin(path_and_query: &str) -> String {
-    let base = ECHO_BASE.replacen("ws://", "http://", 1);
-    let url = format!("{base}{path_and_query}");
-    wait(&format!("GET {url}"), fetch_text(&url))
+    let url = format!("{ECHO_BASE}{path_and_query}");
+    wait(&format!("admin {url}"), admin_answer(&url))
         .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e:?}"))
+        .unwrap_or_else(|e| panic!("admin {url}: {e:?}"))
         .as_string()
-        .expect("a text body")
+        .expect("a text answer")
 }
 
 /// How many requests for `path` the echo server has received since it started.

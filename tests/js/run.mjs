@@ -146,7 +146,8 @@ async function main() {
   let echo;
   let browser;
   try {
-    echo = await startEcho(resolve(options["echo-server"]), www);
+    // The page is served by this server, so its origin may use the admin paths.
+    echo = await startEcho(resolve(options["echo-server"]), www, ["--admin"]);
     const closedUrl = `ws://127.0.0.1:${await freePort()}/`;
     browser = await startBrowser({
       chromedriver: options.chromedriver,

@@ -700,6 +700,27 @@ function reconnecting(path, reconnect, options = {}) {
   return ws;
 }
 
+/**
+ * Asks an admin path of the echo server that serves this page (a WebSocket handshake
+ * from this page's origin, which the server accepts) and resolves with its one text
+ * answer.
+ */
+function admin(pathAndQuery) {
+  const url = new URL(pathAndQuery, location.href).href.replace(/^http/, "ws");
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    let answered = false;
+    ws.onmessage = (event) => {
+      answered = true;
+      resolve(String(event.data));
+      ws.close();
+    };
+    ws.onclose = (event) => {
+      if (!answered) reject(new Error(`${url}: closed (${event.code}) before answering`));
+    };
+  });
+}
+
 /** Events from nextEvent() up to and including the first of type `last`. */
 async function eventsUntil(ws, last, ms = STEP_MS) {
   const events = [];
@@ -715,8 +736,7 @@ test("ReconnectingSocket survives a server outage and sends the outbox in order"
   const ws = reconnecting("/echo", { initialDelayMs: 100, jitter: 0 });
   deepEq(await wait(ws.nextEvent(), "open"), { type: "open" }, "first event");
   eq(ws.isOpen, true, "isOpen");
-  const response = await wait(fetch("/admin/outage?ms=600"), "start an outage");
-  eq(response.status, 200, "outage status");
+  eq(await wait(admin("/admin/outage?ms=600"), "start an outage"), "outage of 600 ms", "outage answer");
   const lost = await eventsUntil(ws, "disconnected");
   const disconnected = lost[lost.length - 1];
   eq(disconnected.reason, "closed", "reason");

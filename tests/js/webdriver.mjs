@@ -49,9 +49,14 @@ export function startProcess(bin, args, what, ready) {
   });
 }
 
-/** The echo server serving `www` on a free port, and its `ws://` URL. */
-export async function startEcho(bin, www) {
-  const { child, value } = await startProcess(bin, ["--www", www, "--port", "0"], "echo-server", (line) =>
+/**
+ * The echo server serving `www` on a free port, and its `ws://` URL; `extra` are more
+ * arguments (`--admin` for a page that uses the admin paths). It stops when this
+ * process does, however that ends (`--exit-with-parent`).
+ */
+export async function startEcho(bin, www, extra = []) {
+  const args = ["--www", www, "--port", "0", "--exit-with-parent", ...extra];
+  const { child, value } = await startProcess(bin, args, "echo-server", (line) =>
     /ws:\/\/[^\s/]+/.exec(line)?.[0],
   );
   return { child, url: value };

@@ -43,17 +43,7 @@ pub fn ensure(ctx: &Ctx) -> Result<Done<PathBuf>> {
     if let Some(found) = version(&wasm_opt).filter(|v| v.contains(&format!("version {wanted}"))) {
         return Ok(Done::note(wasm_opt, format!("{found} already installed")));
     }
-    let mut cmd = ctx.host("npm");
-    cmd.args([
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--no-save",
-        "--prefix",
-    ])
-    .arg(prefix(ctx))
-    .arg(format!("binaryen@{VERSION}"));
-    process::run(&mut cmd)?;
+    process::run(&mut install_command(ctx))?;
     match version(&wasm_opt) {
         Some(found) => Ok(Done::note(wasm_opt, format!("installed {found}"))),
         None => bail!(
@@ -61,6 +51,24 @@ pub fn ensure(ctx: &Ctx) -> Result<Done<PathBuf>> {
             wasm_opt.display()
         ),
     }
+}
+
+/// `npm install binaryen@VERSION` into [`prefix`], running none of the package's
+/// install scripts (binaryen ships its wasm-opt as plain JavaScript and wasm, so it
+/// needs none; a script would run code from the registry on the user's machine).
+fn install_command(ctx: &Ctx) -> Command {
+    let mut cmd = ctx.host("npm");
+    cmd.args([
+        "install",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--no-save",
+        "--prefix",
+    ])
+    .arg(prefix(ctx))
+    .arg(format!("binaryen@{VERSION}"));
+    cmd
 }
 
 /// `wasm-opt -Oz` from `input` to `output`.
@@ -85,4 +93,21 @@ pub fn optimize_in_place(wasm_opt: &Path, wasm: &Path) -> Result<u64> {
     std::fs::rename(&tmp, wasm)
         .with_context(|| format!("cannot replace {} with its optimized form", wasm.display()))?;
     Ok(before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npm_installs_the_pinned_release_without_scripts() -> Result<()> {
+        let ctx = Ctx::new()?;
+        let shown = process::display(&install_command(&ctx));
+        assert!(
+            shown.starts_with("npm install --ignore-scripts "),
+            "{shown}"
+        );
+        assert!(shown.ends_with(" binaryen@132.0.0"), "{shown}");
+        Ok(())
+    }
 }

@@ -23,6 +23,9 @@ pub struct Fixtures {
     pub echo: Option<EchoServer>,
     /// A `ws://` URL where nothing listens.
     pub closed_url: String,
+    /// `127.0.0.1:PORT` for the test runner's page, which the echo server's admin
+    /// paths accept.
+    pub runner_address: String,
     /// Why the server could not be started, if it could not.
     pub echo_error: Option<String>,
 }
@@ -200,6 +203,7 @@ pub fn plan(
                     driver,
                     &echo.url,
                     &fixtures.closed_url,
+                    &fixtures.runner_address,
                     &extra,
                 );
                 Ok(Action::Run(cmd))
@@ -311,8 +315,15 @@ fn floor_check(browser: Browser, driver: Option<std::path::PathBuf>) -> Check {
             let resolved = crate::floor::resolved(ctx);
             println!("    resolved at the floor: {resolved:?}");
             let bin = crate::floor::ensure_cli(ctx, &version)?;
-            let mut cmd =
-                browser_command(ctx, browser, driver, &echo.url, &fixtures.closed_url, &[]);
+            let mut cmd = browser_command(
+                ctx,
+                browser,
+                driver,
+                &echo.url,
+                &fixtures.closed_url,
+                &fixtures.runner_address,
+                &[],
+            );
             cmd.current_dir(crate::floor::dir(ctx)).env(
                 "CARGO_TARGET_DIR",
                 crate::floor::dir(ctx).join(format!("target-{}", ctx.route().name())),
@@ -347,8 +358,9 @@ fn demo_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
     ]
 }
 
-/// `wasm-pack test --headless --<browser> . --all-features [-- extra]` with the test environment:
-/// the echo server URL, a URL where nothing listens, the runner timeout, and only the
+/// `wasm-pack test --headless --<browser> . --all-features [-- extra]` with the test
+/// environment: the echo server URL, a URL where nothing listens, the runner's address
+/// (the origin the echo server's admin paths accept), the runner timeout, and only the
 /// driver variable of `browser` (the runner picks the browser from the variables).
 pub fn browser_command(
     ctx: &Ctx,
@@ -356,6 +368,7 @@ pub fn browser_command(
     driver: &Path,
     echo_url: &str,
     closed_url: &str,
+    runner_address: &str,
     extra: &[String],
 ) -> Command {
     let mut cmd = ctx.wasm("wasm-pack");
@@ -373,6 +386,7 @@ pub fn browser_command(
     cmd.env(browser.driver_var(), driver)
         .env("WASM_WEBSOCKET_ECHO", echo_url)
         .env("WASM_WEBSOCKET_CLOSED_URL", closed_url)
+        .env("WASM_BINDGEN_TEST_ADDRESS", runner_address)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
     cmd
 }
@@ -490,6 +504,7 @@ mod tests {
             Path::new("/x/geckodriver"),
             "ws://127.0.0.1:47301",
             "ws://127.0.0.1:47309/",
+            "127.0.0.1:47311",
             &extra,
         );
         let shown = process::display(&cmd);
@@ -511,6 +526,10 @@ mod tests {
             Some(Some("ws://127.0.0.1:47309/".as_ref()))
         );
         assert_eq!(
+            env_of(&cmd, "WASM_BINDGEN_TEST_ADDRESS"),
+            Some(Some("127.0.0.1:47311".as_ref()))
+        );
+        assert_eq!(
             env_of(&cmd, "WASM_BINDGEN_TEST_TIMEOUT"),
             Some(Some("600".as_ref()))
         );
@@ -528,6 +547,7 @@ mod tests {
             Path::new("/usr/bin/chromedriver"),
             "ws://127.0.0.1:1",
             "ws://127.0.0.1:2/",
+            "127.0.0.1:3",
             &[],
         );
         assert_eq!(env_of(&cmd, "GECKODRIVER"), Some(None));

@@ -109,7 +109,9 @@ pub fn npm_ci_command(ctx: &Ctx, dir: &Path) -> Option<Command> {
         return None;
     }
     let mut cmd = ctx.host("npm");
-    cmd.current_dir(dir).args(["ci", "--no-audit", "--no-fund"]);
+    // No install scripts: TypeScript needs none, and they would run registry code.
+    cmd.current_dir(dir)
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
     Some(cmd)
 }
 
@@ -173,20 +175,25 @@ mod tests {
 
     #[test]
     fn npm_ci_is_skipped_once_node_modules_matches_the_lock() -> Result<()> {
-        let dir = std::env::temp_dir().join(format!("xtask-npm-ci-{}", std::process::id()));
+        // A fresh folder with a unique name (a predictable path in /tmp could be
+        // prepared by another user); removed when `temp` drops.
+        let temp = tempfile::Builder::new().prefix("xtask-npm-ci-").tempdir()?;
+        let dir = temp.path().to_path_buf();
         std::fs::create_dir_all(dir.join("node_modules"))?;
         std::fs::write(dir.join("package-lock.json"), "{}")?;
         let ctx = Ctx::new()?;
+        let cmd = npm_ci_command(&ctx, &dir).expect("nothing installed yet");
         assert!(
-            npm_ci_command(&ctx, &dir).is_some(),
-            "nothing installed yet"
+            process::display(&cmd).starts_with("npm ci --ignore-scripts "),
+            "{}",
+            process::display(&cmd)
         );
         std::fs::write(dir.join("node_modules/.package-lock.json"), "{}")?;
         assert!(
             npm_ci_command(&ctx, &dir).is_none(),
             "installed after the lock"
         );
-        std::fs::remove_dir_all(&dir)?;
+        temp.close()?;
         Ok(())
     }
 

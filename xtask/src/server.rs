@@ -1,5 +1,7 @@
 //! The echo server the browser tests and the demo talk to, owned by a guard that
-//! stops it when dropped (also when a step fails or panics).
+//! stops it when dropped (also when a step fails or panics). It is started with
+//! `--exit-with-parent`, so it also stops when xtask itself is killed, whatever the
+//! signal (SIGTERM, SIGHUP, SIGKILL), when no destructor runs.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -29,12 +31,7 @@ impl EchoServer {
     /// `listening on ws://127.0.0.1:PORT` line. Later stdout lines are forwarded
     /// with an `[echo-server]` prefix; stderr goes straight to the terminal.
     pub fn start(bin: &Path, cwd: &Path, args: &[String]) -> Result<Self> {
-        let mut child = Command::new(bin)
-            .args(args)
-            .current_dir(cwd)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+        let mut child = command(bin, cwd, args)
             .spawn()
             .with_context(|| format!("cannot start {}", bin.display()))?;
         let stdout = child
@@ -110,6 +107,36 @@ impl Drop for EchoServer {
     }
 }
 
+/// The command that starts the server: `bin --exit-with-parent ARGS`, its stdout
+/// piped (for the `listening on` line).
+fn command(bin: &Path, cwd: &Path, args: &[String]) -> Command {
+    let mut cmd = Command::new(bin);
+    // The server watches its parent (xtask) and stops when it is gone.
+    cmd.arg("--exit-with-parent")
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    cmd
+}
+
+/// The arguments of the echo server the browser tests use: the admin paths, for the
+/// page that `wasm-bindgen-test-runner` serves on `runner_address` (its origin is
+/// the only one besides the server's own that may use them), and messages up to
+/// 16 MiB (`tests/messages.rs` echoes one that large; the default is 4 MiB).
+pub fn browser_test_args(runner_address: &str) -> Vec<String> {
+    [
+        "--admin",
+        "--admin-origin",
+        &format!("http://{runner_address}"),
+        "--max-message-size",
+        "16MiB",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 /// Parses `listening on ws://127.0.0.1:PORT` into the URL and the port.
 pub fn parse_listening(line: &str) -> Option<(String, u16)> {
     let start = line.find("ws://")?;
@@ -147,6 +174,33 @@ mod tests {
         );
         assert_eq!(parse_listening("starting"), None);
         assert_eq!(parse_listening("listening on ws://127.0.0.1:x"), None);
+    }
+
+    #[test]
+    fn the_server_is_told_to_exit_with_xtask() {
+        let cmd = command(
+            Path::new("/t/echo-server"),
+            Path::new("/repo"),
+            &["--port".to_owned(), "0".to_owned()],
+        );
+        assert_eq!(
+            crate::process::display(&cmd),
+            "/t/echo-server --exit-with-parent --port 0"
+        );
+    }
+
+    #[test]
+    fn browser_tests_get_admin_paths_for_the_runners_origin_only() {
+        assert_eq!(
+            browser_test_args("127.0.0.1:47311"),
+            [
+                "--admin",
+                "--admin-origin",
+                "http://127.0.0.1:47311",
+                "--max-message-size",
+                "16MiB"
+            ]
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ use crate::{process, setup};
 const ECHO_PORT: u16 = 47301;
 /// Port tried first for "a port nothing listens on", stable for the same reason.
 const CLOSED_PORT: u16 = 47309;
+/// Port tried first for the page of `wasm-bindgen-test-runner`
+/// (`WASM_BINDGEN_TEST_ADDRESS`): the echo server lets that origin use its admin paths.
+const RUNNER_PORT: u16 = 47311;
 
 /// Options of `cargo xtask test`.
 #[derive(Debug)]
@@ -68,13 +71,18 @@ fn run_checks(ctx: &Ctx, steps: &mut Steps, checks: &[Check]) -> Counts {
     let mut total = Counts::default();
     for check in checks {
         if check.needs_echo && fixtures.echo.is_none() && fixtures.echo_error.is_none() {
-            match start_echo(ctx, steps, &[]).and_then(|echo| {
+            match server::closed_port(RUNNER_PORT).and_then(|runner| {
+                let runner = format!("127.0.0.1:{runner}");
+                let args = server::browser_test_args(&runner);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let echo = start_echo(ctx, steps, &args)?;
                 let port = server::closed_port(CLOSED_PORT)?;
-                Ok((echo, format!("ws://127.0.0.1:{port}/")))
+                Ok((echo, format!("ws://127.0.0.1:{port}/"), runner))
             }) {
-                Ok((echo, closed_url)) => {
+                Ok((echo, closed_url, runner_address)) => {
                     fixtures.echo = Some(echo);
                     fixtures.closed_url = closed_url;
+                    fixtures.runner_address = runner_address;
                 }
                 // The failed step already printed the details.
                 Err(err) => fixtures.echo_error = Some(format!("{err}")),

@@ -1,4 +1,6 @@
-//! Tools installed with `cargo install`: wasm-bindgen-cli, wasm-pack, geckodriver.
+//! Tools installed with `cargo install`: wasm-bindgen-cli, wasm-pack, geckodriver,
+//! each at a pinned version, and with `--locked` (the tool's own lock file) where
+//! that resolves against the registry.
 
 use std::path::PathBuf;
 
@@ -7,6 +9,12 @@ use anyhow::{bail, Result};
 use crate::ctx::Ctx;
 use crate::steps::Done;
 use crate::{lockfile, process};
+
+/// The wasm-pack release installed (and required: another version is replaced).
+pub const WASM_PACK_VERSION: &str = "0.15.1";
+
+/// The geckodriver release installed (and required: another version is replaced).
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// The version printed by `tool --version` (its last word on the first line).
 pub fn installed_version(ctx: &Ctx, tool: &str) -> Option<String> {
@@ -55,7 +63,10 @@ pub fn ensure_wasm_bindgen(ctx: &Ctx) -> Result<Done<()>> {
     if let Some(have) = have {
         println!("    wasm-bindgen {have} is installed but Cargo.lock wants {wanted}");
     }
-    // No --locked: its lock file names a webpki-roots release the registry lacks.
+    // Not --locked: wasm-bindgen-cli 0.2.130's lock file pins webpki-roots 1.0.11,
+    // which the registry does not serve ("failed to select a version for the
+    // requirement `webpki-roots = \"^1.0.10\"` (locked to 1.0.11)"), so a locked
+    // install fails. Checked again for issue 13; try `--locked` on the next bump.
     cargo_install(ctx, &["wasm-bindgen-cli", "--version", &wanted])?;
     match installed_version(ctx, "wasm-bindgen") {
         Some(v) if v == wanted => Ok(Done::note((), format!("installed wasm-bindgen {v}"))),
@@ -66,30 +77,44 @@ pub fn ensure_wasm_bindgen(ctx: &Ctx) -> Result<Done<()>> {
     }
 }
 
+/// The `cargo install` arguments of `krate` at exactly `version`, with its lock file.
+fn pinned_install_args<'a>(krate: &'a str, version: &'a str) -> [&'a str; 4] {
+    [krate, "--version", version, "--locked"]
+}
+
+/// Installs `tool` (crate `krate`) at `version` unless that version is on PATH
+/// already; returns what it did.
+fn ensure_pinned(ctx: &Ctx, tool: &str, krate: &str, version: &str) -> Result<String> {
+    match installed_version(ctx, tool) {
+        Some(have) if have == version => return Ok(format!("{tool} {have} already installed")),
+        Some(have) => println!("    {tool} {have} is installed; this project pins {version}"),
+        None => {}
+    }
+    cargo_install(ctx, &pinned_install_args(krate, version))?;
+    located(ctx, tool)?;
+    match installed_version(ctx, tool) {
+        Some(have) if have == version => Ok(format!("installed {tool} {have}")),
+        other => bail!(
+            "after installing, `{tool} --version` reports {:?}, wanted {version}",
+            other
+        ),
+    }
+}
+
 /// Step "wasm-pack".
 pub fn ensure_wasm_pack(ctx: &Ctx) -> Result<Done<()>> {
-    if let Some(v) = installed_version(ctx, "wasm-pack") {
-        return Ok(Done::note((), format!("wasm-pack {v} already installed")));
-    }
-    cargo_install(ctx, &["wasm-pack", "--locked"])?;
-    located(ctx, "wasm-pack")?;
-    let v = installed_version(ctx, "wasm-pack").unwrap_or_else(|| "?".to_owned());
-    Ok(Done::note((), format!("installed wasm-pack {v}")))
+    let note = ensure_pinned(ctx, "wasm-pack", "wasm-pack", WASM_PACK_VERSION)?;
+    Ok(Done::note((), note))
 }
 
 /// Step "geckodriver": built from crates.io (it is not a Debian package).
 pub fn ensure_geckodriver(ctx: &Ctx) -> Result<Done<PathBuf>> {
-    if let Some(v) = installed_version(ctx, "geckodriver") {
-        let path = located(ctx, "geckodriver")?;
-        return Ok(Done::note(
-            path.clone(),
-            format!("geckodriver {v} already installed at {}", path.display()),
-        ));
-    }
-    cargo_install(ctx, &["geckodriver"])?;
+    let note = ensure_pinned(ctx, "geckodriver", "geckodriver", GECKODRIVER_VERSION)?;
     let path = located(ctx, "geckodriver")?;
-    let v = installed_version(ctx, "geckodriver").unwrap_or_else(|| "?".to_owned());
-    Ok(Done::note(path, format!("installed geckodriver {v}")))
+    Ok(Done::note(
+        path.clone(),
+        format!("{note} at {}", path.display()),
+    ))
 }
 
 #[cfg(test)]
@@ -108,5 +133,17 @@ mod tests {
             Some("0.37.1")
         );
         assert_eq!(parse_version(""), None);
+    }
+
+    #[test]
+    fn installs_are_pinned_and_locked() {
+        assert_eq!(
+            pinned_install_args("wasm-pack", WASM_PACK_VERSION),
+            ["wasm-pack", "--version", "0.15.1", "--locked"]
+        );
+        assert_eq!(
+            pinned_install_args("geckodriver", GECKODRIVER_VERSION),
+            ["geckodriver", "--version", "0.37.1", "--locked"]
+        );
     }
 }

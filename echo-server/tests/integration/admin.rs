@@ -1,29 +1,143 @@
-//! Admin paths: `/admin/outage` (a restart on the same port, as the network sees it)
-//! and `/admin/requests` (requests counted by path).
+//! Admin paths (`--admin` only, WebSocket handshakes, `Origin` checked):
+//!
+//! - without `--admin` they are `404`, and the server keeps serving
+//! - a plain `GET` (what an `<img>` sends: no `Origin`) gets `426` and starts no outage
+//! - a handshake from another origin (or `null`, or the server's host on another
+//!   port) gets `403` and starts no outage; no response carries CORS headers
+//! - the server's own origins (`127.0.0.1`, `localhost`, `[::1]` on its port), the
+//!   `--admin-origin` ones, and native clients without `Origin` are answered
+//! - `/admin/outage`: answers and closes with 1000, drops every other WebSocket
+//!   without a close frame, refuses connections, then serves the same port again;
+//!   over a minute is `400`
+//! - `/admin/requests`: counts by path, only the routed paths (`400` for another;
+//!   `memory.rs` checks that distinct paths cost no memory)
 
 use std::time::{Duration, Instant};
 
+use echo_server::Config;
 use futures_util::StreamExt;
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message};
 
-use crate::common::{assert_echo, connect, http_get, start, url, within};
+use crate::common::{
+    admin, admin_config, assert_echo, connect, expect_close, http_get, http_get_with,
+    raw_handshake, refused_handshake, start, start_with, url, within,
+};
+
+#[tokio::test]
+async fn admin_paths_are_404_without_the_admin_flag() {
+    let server = start().await;
+    let addr = server.local_addr();
+    let mut ws = connect(&server, "/echo").await;
+    for path in ["/admin/outage?ms=60000", "/admin/requests?path=/echo"] {
+        assert_eq!(http_get(addr, path).await.status, 404, "{path}");
+        assert_eq!(refused_handshake(&server, path, &[]).await.status, 404);
+    }
+    assert_echo(&mut ws, Message::text("no outage")).await;
+}
+
+#[tokio::test]
+async fn a_plain_get_starts_no_outage() {
+    let server = start_with(admin_config()).await;
+    let addr = server.local_addr();
+    let mut ws = connect(&server, "/echo").await;
+    // What an <img src="http://127.0.0.1:PORT/admin/outage?ms=60000"> sends.
+    for extra in [
+        &[][..],
+        &["Referer: http://attacker.example/", "Sec-Fetch-Dest: image"][..],
+    ] {
+        let response = http_get_with(addr, "/admin/outage?ms=60000", extra).await;
+        assert_eq!(response.status, 426);
+        assert_eq!(response.header("access-control-allow-origin"), None);
+    }
+    assert_eq!(
+        http_get(addr, "/admin/requests?path=/echo").await.status,
+        426
+    );
+    assert_echo(&mut ws, Message::text("still connected")).await;
+    let mut fresh = connect(&server, "/echo").await;
+    assert_echo(&mut fresh, Message::text("still listening")).await;
+}
+
+#[tokio::test]
+async fn a_page_from_another_origin_is_refused() {
+    let server = start_with(Config {
+        admin_origins: vec!["http://127.0.0.1:9".to_owned()],
+        ..admin_config()
+    })
+    .await;
+    let port = server.local_addr().port();
+    let mut ws = connect(&server, "/echo").await;
+    let other_port = format!("Origin: http://127.0.0.1:{}", port.wrapping_add(1));
+    let https = format!("Origin: https://127.0.0.1:{port}");
+    for origin in [
+        "Origin: http://attacker.example",
+        "Origin: null",
+        other_port.as_str(),
+        https.as_str(),
+        "Origin: http://127.0.0.1:10",
+    ] {
+        for path in ["/admin/outage?ms=60000", "/admin/requests?path=/echo"] {
+            let response = refused_handshake(&server, path, &[origin]).await;
+            assert_eq!(response.status, 403, "{path} with {origin}");
+            assert_eq!(response.header("access-control-allow-origin"), None);
+        }
+    }
+    // A cross-origin fetch (no upgrade) is refused the same way.
+    let response = http_get_with(
+        server.local_addr(),
+        "/admin/outage?ms=60000",
+        &["Origin: http://attacker.example"],
+    )
+    .await;
+    assert_eq!(response.status, 403);
+    assert_echo(&mut ws, Message::text("no outage")).await;
+}
+
+#[tokio::test]
+async fn own_origins_listed_origins_and_native_clients_are_answered() {
+    let server = start_with(Config {
+        admin_origins: vec!["http://127.0.0.1:9/".to_owned()],
+        ..admin_config()
+    })
+    .await;
+    let port = server.local_addr().port();
+    let own = [
+        format!("Origin: http://127.0.0.1:{port}"),
+        format!("Origin: http://localhost:{port}"),
+        format!("Origin: http://[::1]:{port}"),
+        "Origin: http://127.0.0.1:9".to_owned(),
+    ];
+    for origin in &own {
+        let (_tcp, response) =
+            raw_handshake(server.local_addr(), "/admin/requests?path=/echo", &[origin]).await;
+        assert_eq!(response.status, 101, "{origin}");
+        assert_eq!(response.header("access-control-allow-origin"), None);
+    }
+    assert_eq!(admin(&server, "/admin/requests?path=/echo").await, "0");
+}
 
 #[tokio::test]
 async fn an_outage_drops_websockets_refuses_then_serves_the_same_port_again() {
-    let server = start().await;
+    let server = start_with(admin_config()).await;
     let addr = server.local_addr();
     let mut echo = connect(&server, "/echo").await;
     let mut silent = connect(&server, "/silent").await;
     assert_echo(&mut echo, Message::text("before")).await;
 
     let started = Instant::now();
-    let response = http_get(addr, "/admin/outage?ms=600").await;
-    assert_eq!(response.status, 200);
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(response.body, b"outage of 600 ms");
+    let mut control = connect(&server, "/admin/outage?ms=600").await;
+    match within("the answer", control.next()).await {
+        Some(Ok(Message::Text(text))) => assert_eq!(text.as_str(), "outage of 600 ms"),
+        other => panic!("expected the answer, got {other:?}"),
+    }
 
-    // Both sessions end without a close frame.
+    // The admin connection closes normally...
+    assert_eq!(
+        expect_close(&mut control).await.map(|frame| frame.code),
+        Some(CloseCode::Normal)
+    );
+    // ...every other session ends without a close frame.
     for ws in [&mut echo, &mut silent] {
         match within("abrupt end", ws.next()).await {
             None | Some(Err(_)) => {}
@@ -54,33 +168,34 @@ async fn an_outage_drops_websockets_refuses_then_serves_the_same_port_again() {
     let mut ws = connect(&server, "/echo").await;
     assert_echo(&mut ws, Message::text("after")).await;
     // And a second outage works too.
-    assert_eq!(http_get(addr, "/admin/outage?ms=50").await.status, 200);
+    assert_eq!(
+        admin(&server, "/admin/outage?ms=50").await,
+        "outage of 50 ms"
+    );
 }
 
 #[tokio::test]
 async fn outages_over_a_minute_are_refused() {
-    let server = start().await;
-    let addr = server.local_addr();
-    let response = http_get(addr, "/admin/outage?ms=60001").await;
+    let server = start_with(admin_config()).await;
+    let response = refused_handshake(&server, "/admin/outage?ms=60001", &[]).await;
     assert_eq!(response.status, 400);
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(response.header("access-control-allow-origin"), None);
     // Still serving.
     let mut ws = connect(&server, "/echo").await;
     assert_echo(&mut ws, Message::text("still here")).await;
 }
 
 #[tokio::test]
-async fn requests_are_counted_by_path() {
-    let server = start().await;
-    let addr = server.local_addr();
-    let count = |path: &'static str| async move {
-        let response = http_get(addr, &format!("/admin/requests?path={path}")).await;
-        assert_eq!(response.status, 200);
-        assert_eq!(response.header("access-control-allow-origin"), Some("*"));
-        String::from_utf8(response.body)
-            .expect("UTF-8")
-            .parse::<u64>()
-            .expect("a number")
+async fn requests_are_counted_for_the_routed_paths_only() {
+    let server = start_with(admin_config()).await;
+    let count = |path: &'static str| {
+        let server = &server;
+        async move {
+            admin(server, &format!("/admin/requests?path={path}"))
+                .await
+                .parse::<u64>()
+                .expect("a number")
+        }
     };
     assert_eq!(count("/reject").await, 0);
     for _ in 0..3 {
@@ -91,7 +206,11 @@ async fn requests_are_counted_by_path() {
     let _ws = connect(&server, "/echo?x=1").await;
     assert_eq!(count("/reject").await, 3);
     assert_eq!(count("/echo").await, 1);
-    assert_eq!(count("/nowhere").await, 0);
-    // The counting request itself is counted.
-    assert_eq!(count("/admin/requests").await, 5);
+    // The counting request itself is counted (three before it).
+    assert_eq!(count("/admin/requests").await, 4);
+    for path in ["/nowhere", "/echo/", ""] {
+        let response =
+            refused_handshake(&server, &format!("/admin/requests?path={path}"), &[]).await;
+        assert_eq!(response.status, 400, "path={path}");
+    }
 }

@@ -1,5 +1,5 @@
 //! Closing on `/echo`: the client's close is mirrored, `Goodbye` closes with
-//! 1000, and an over-limit message gets 1009.
+//! 1000, and an over-limit message gets 1009 (the default limit is 4 MiB).
 
 use echo_server::Config;
 use futures_util::SinkExt;
@@ -104,6 +104,16 @@ async fn an_over_limit_fragmented_message_gets_1009() {
             .expect("frame queued");
     }
     within("flush", ws.flush()).await.expect("flushed");
+    let frame = expect_close(&mut ws).await.expect("close frame has a code");
+    assert_eq!(frame.code, CloseCode::Size);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_limit_is_four_mebibytes() {
+    let server = start().await;
+    let mut ws = connect(&server, "/echo").await;
+    assert_echo(&mut ws, Message::binary(pattern(4 << 20))).await;
+    send(&mut ws, Message::binary(pattern((4 << 20) + 1))).await;
     let frame = expect_close(&mut ws).await.expect("close frame has a code");
     assert_eq!(frame.code, CloseCode::Size);
 }

@@ -36,6 +36,14 @@ pub fn config() -> Config {
     }
 }
 
+/// [`config`] with the admin paths on.
+pub fn admin_config() -> Config {
+    Config {
+        admin: true,
+        ..config()
+    }
+}
+
 /// Starts a server with `config`.
 pub async fn start_with(config: Config) -> Server {
     within("server start", echo_server::serve(config))
@@ -179,12 +187,39 @@ pub async fn raw_answer_head(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
 
 /// A plain `GET path` with `Connection: close`, read to the end.
 pub async fn http_get(addr: SocketAddr, path: &str) -> RawResponse {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    http_get_with(addr, path, &[]).await
+}
+
+/// [`http_get`] with `extra` header lines; a `Host:` line among them replaces
+/// the default `Host: IP:PORT`.
+pub async fn http_get_with(addr: SocketAddr, path: &str, extra: &[&str]) -> RawResponse {
+    let mut request = format!(
+        "GET {path} HTTP/1.1\r\n{}Connection: close\r\n",
+        host_line(addr, extra)
+    );
+    for line in extra {
+        request.push_str(line);
+        request.push_str("\r\n");
+    }
+    request.push_str("\r\n");
     RawResponse::parse(&raw_exchange(addr, request.as_bytes()).await)
 }
 
-/// Sends a WebSocket handshake by hand (with `extra` header lines) and reads
-/// the response head; returns the still open connection too.
+/// `Host: IP:PORT\r\n`, or nothing when `extra` has a `Host:` line of its own.
+fn host_line(addr: SocketAddr, extra: &[&str]) -> String {
+    if extra
+        .iter()
+        .any(|line| line.to_ascii_lowercase().starts_with("host:"))
+    {
+        String::new()
+    } else {
+        format!("Host: {addr}\r\n")
+    }
+}
+
+/// Sends a WebSocket handshake by hand (with `extra` header lines; a `Host:`
+/// line among them replaces the default) and reads the response head; returns
+/// the still open connection too.
 pub async fn raw_handshake(
     addr: SocketAddr,
     path: &str,
@@ -193,8 +228,9 @@ pub async fn raw_handshake(
     within("raw handshake", async {
         let mut tcp = TcpStream::connect(addr).await.expect("TCP connect");
         let mut request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            "GET {path} HTTP/1.1\r\n{}Upgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+            host_line(addr, extra)
         );
         for line in extra {
             request.push_str(line);
@@ -214,6 +250,23 @@ pub async fn raw_handshake(
         (tcp, RawResponse::parse(&head))
     })
     .await
+}
+
+/// Opens the admin WebSocket `path_and_query` (as a native client: no `Origin`)
+/// and returns its one text answer.
+pub async fn admin(server: &Server, path_and_query: &str) -> String {
+    let mut ws = connect(server, path_and_query).await;
+    match next_message(&mut ws).await {
+        Message::Text(text) => text.as_str().to_owned(),
+        other => panic!("expected a text answer from {path_and_query}, got {other:?}"),
+    }
+}
+
+/// The HTTP status of a refused WebSocket handshake to `path` with `extra` headers.
+pub async fn refused_handshake(server: &Server, path: &str, extra: &[&str]) -> RawResponse {
+    let (_tcp, response) = raw_handshake(server.local_addr(), path, extra).await;
+    assert_ne!(response.status, 101, "{path} {extra:?} was accepted");
+    response
 }
 
 /// Deterministic pseudo-random bytes.

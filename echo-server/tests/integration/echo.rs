@@ -1,9 +1,14 @@
-//! `/echo`: text and binary come back byte for byte, pings get pongs.
+//! `/echo`: text and binary come back byte for byte (8 MiB under a raised limit), a
+//! pipelined flood in order, pings get pongs.
 
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::{assert_echo, connect, next_message, pattern, send, start, within};
+use echo_server::Config;
+
+use crate::common::{
+    assert_echo, config, connect, next_message, pattern, send, start, start_with, within,
+};
 
 #[tokio::test]
 async fn echoes_text_as_text() {
@@ -33,8 +38,13 @@ async fn echoes_binary_as_binary() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn echoes_a_multi_mebibyte_binary_message() {
-    let server = start().await;
+async fn echoes_a_multi_mebibyte_binary_message_under_a_raised_limit() {
+    // Over the 4 MiB default: the browser tests raise the limit the same way.
+    let server = start_with(Config {
+        max_message_size: 16 << 20,
+        ..config()
+    })
+    .await;
     let mut ws = connect(&server, "/echo").await;
     let data = pattern(8 * 1024 * 1024 + 7);
     send(&mut ws, Message::binary(data.clone())).await;

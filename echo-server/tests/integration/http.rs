@@ -1,11 +1,23 @@
-//! Plain HTTP: refusals, 404, and static files with their MIME types.
+//! Plain HTTP: refusals, 404, static files with their MIME types, and the headers
+//! and checks that make them safe next to a browser:
+//!
+//! - `nosniff` on every response; static files forbid framing with a CSP header,
+//!   an HTML page gets its own `<meta>` policy as that header
+//! - percent-encoded path traversal (`%2e%2e`, `%2f`, double encoding, backslashes)
+//!   never leaves the `--www` folder
+//! - a `Host` that is not a loopback name (DNS rebinding) gets `403`, a missing
+//!   one `400`, also for WebSocket paths and absolute request URIs; the server
+//!   still serves a normal client afterwards
 
 use std::fs;
 
 use echo_server::Config;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-use crate::common::{assert_echo, config, connect, http_get, start, start_with, url, within};
+use crate::common::{
+    assert_echo, config, connect, http_get, http_get_with, raw_exchange, raw_handshake, start,
+    start_with, url, within, RawResponse,
+};
 
 async fn refused_status(server: &echo_server::Server, path: &str) -> u16 {
     match within(
@@ -131,4 +143,172 @@ async fn image_png_is_a_png_without_cors_headers() {
     );
     assert_eq!(response.body, echo_server::IMAGE_PNG);
     assert!(response.body.starts_with(b"\x89PNG\r\n\x1a\n"));
+}
+
+/// The demo page's policy, as its `<meta>` carries it.
+const PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; \
+    base-uri 'none'; form-action 'none'";
+
+#[tokio::test]
+async fn responses_say_nosniff_and_static_files_forbid_framing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::write(
+        root.join("index.html"),
+        format!(
+            "<!doctype html><head><meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\"\n      content=\"{PAGE_POLICY}\">\n</head><p>demo</p>"
+        ),
+    )
+    .expect("write index");
+    fs::write(root.join("plain.html"), "<p>no policy</p>").expect("write page");
+    fs::write(root.join("app.js"), "console.log(1);").expect("write script");
+    let server = start_with(Config {
+        www: Some(root.to_path_buf()),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+
+    let csp = |response: &RawResponse| {
+        response
+            .header("content-security-policy")
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for path in ["/", "/index.html"] {
+        let page = http_get(addr, path).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(csp(&page), format!("{PAGE_POLICY}; frame-ancestors 'none'"));
+        assert!(String::from_utf8_lossy(&page.body).contains("<p>demo</p>"));
+    }
+    let plain_page = http_get(addr, "/plain.html").await;
+    assert_eq!(csp(&plain_page), "frame-ancestors 'none'");
+    assert_eq!(plain_page.body, b"<p>no policy</p>");
+    let script = http_get(addr, "/app.js").await;
+    assert_eq!(csp(&script), "frame-ancestors 'none'");
+    assert_eq!(http_get(addr, "/missing").await.status, 404);
+
+    for path in ["/", "/app.js", "/missing", "/image.png", "/echo", "/reject"] {
+        let response = http_get(addr, path).await;
+        assert_eq!(
+            response.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn percent_encoded_traversal_stays_inside_the_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let www = dir.path().join("www");
+    fs::create_dir_all(www.join("sub")).expect("mkdir");
+    fs::write(www.join("sub/page.txt"), "inside").expect("write page");
+    fs::write(dir.path().join("secret.txt"), "SECRET").expect("write secret");
+    let server = start_with(Config {
+        www: Some(www),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+    assert_eq!(http_get(addr, "/sub/page.txt").await.body, b"inside");
+    assert_eq!(http_get(addr, "/sub%2fpage.txt").await.body, b"inside");
+
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/%2e./secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/sub/%2e%2e/%2e%2e/secret.txt",
+        "/sub%2f..%2f..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/..%5csecret.txt",
+        "/%5c..%5csecret.txt",
+        "/%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/%00/../secret.txt",
+    ] {
+        let response = http_get(addr, path).await;
+        assert!(
+            response.status == 404 || response.status == 400,
+            "{path}: {}",
+            response.status
+        );
+        assert!(
+            !String::from_utf8_lossy(&response.body).contains("SECRET"),
+            "{path} leaked the file"
+        );
+    }
+    // The raw bytes too, in case a client sends them unencoded.
+    let raw = raw_exchange(
+        addr,
+        format!("GET /sub/../../secret.txt HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await;
+    assert!(!String::from_utf8_lossy(&raw).contains("SECRET"));
+}
+
+#[tokio::test]
+async fn host_names_other_than_loopback_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("index.html"), "<p>private</p>").expect("write index");
+    let server = start_with(Config {
+        www: Some(dir.path().to_path_buf()),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+    let port = addr.port();
+
+    for host in [
+        format!("Host: localhost:{port}"),
+        format!("Host: 127.0.0.1:{port}"),
+        format!("Host: [::1]:{port}"),
+        "Host: LOCALHOST".to_owned(),
+    ] {
+        assert_eq!(
+            http_get_with(addr, "/", &[&host]).await.status,
+            200,
+            "{host}"
+        );
+    }
+    for host in [
+        format!("Host: attacker.example:{port}"),
+        "Host: attacker.example".to_owned(),
+        format!("Host: 127.0.0.1.nip.io:{port}"),
+        format!("Host: localhost.attacker.example:{port}"),
+        format!("Host: 192.168.1.1:{port}"),
+    ] {
+        for path in ["/", "/image.png", "/missing"] {
+            let response = http_get_with(addr, path, &[&host]).await;
+            assert_eq!(response.status, 403, "{path} with {host}");
+            assert!(!String::from_utf8_lossy(&response.body).contains("private"));
+        }
+        let (_tcp, response) = raw_handshake(addr, "/echo", &[&host]).await;
+        assert_eq!(response.status, 403, "/echo with {host}");
+    }
+    // An absolute request URI naming another host.
+    let absolute = raw_exchange(
+        addr,
+        format!("GET http://attacker.example:{port}/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&absolute).starts_with("HTTP/1.1 403"));
+    // No Host at all (HTTP/1.0).
+    let bare = raw_exchange(addr, b"GET / HTTP/1.0\r\n\r\n").await;
+    assert!(
+        String::from_utf8_lossy(&bare).starts_with("HTTP/1.0 400"),
+        "{:?}",
+        String::from_utf8_lossy(&bare)
+    );
+    // A normal client is still served.
+    assert_eq!(http_get(addr, "/").await.body, b"<p>private</p>");
+    let mut ws = connect(&server, "/echo").await;
+    assert_echo(&mut ws, Message::text("still serving")).await;
 }

@@ -1,5 +1,6 @@
-//! Integration tests: the server runs in-process on port 0 (the `binary`
-//! module spawns the real executable), and every test is bounded by a timeout.
+//! Integration tests: the server runs in-process on port 0 (the `binary` and
+//! `memory` modules spawn the real executable), and every test is bounded by a
+//! timeout.
 
 mod admin;
 mod binary;
@@ -9,5 +10,7 @@ mod echo;
 mod faults;
 mod http;
 mod lifecycle;
+mod limits;
+mod memory;
 mod robustness;
 mod subprotocols;

@@ -5,7 +5,11 @@ use std::time::Duration;
 use tokio::{io::AsyncWriteExt, net::TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::{assert_echo, connect, raw_answer_head, raw_handshake, start, within};
+use echo_server::Config;
+
+use crate::common::{
+    assert_echo, config, connect, raw_answer_head, raw_handshake, start, start_with, within,
+};
 
 #[tokio::test]
 async fn survives_garbage_requests() {
@@ -82,8 +86,12 @@ async fn survives_clients_that_vanish() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serves_many_clients_at_once() {
-    let server = start().await;
+async fn serves_many_clients_at_once_under_a_raised_cap() {
+    let server = start_with(Config {
+        max_connections: 256,
+        ..config()
+    })
+    .await;
     let url = format!("{}/echo", server.ws_url());
     let clients: Vec<_> = (0..200)
         .map(|i| {

@@ -1,0 +1,170 @@
+//! Accepting connections: a cap on how many are open at once (HTTP and upgraded
+//! WebSockets together), a time limit for each request head, then HTTP/1.1 with
+//! upgrades, served by hyper.
+
+use std::{
+    io,
+    pin::{pin, Pin},
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::{TcpListener, TcpStream},
+    sync::OwnedSemaphorePermit,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::state::AppState;
+
+/// How long a connection still answering gets when the server stops or an outage
+/// starts; then it is dropped.
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// Pause after a failed `accept` (out of file descriptors, say) before the next.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
+
+/// The answer to a connection over the cap, written without waiting for the client.
+const TOO_MANY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
+content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n\
+x-content-type-options: nosniff\r\nretry-after: 1\r\nconnection: close\r\n\r\n\
+too many connections\n";
+
+/// Accepts connections on `listener` until the server shuts down or `period`
+/// (the current serving period, see `/admin/outage`) ends.
+pub(crate) async fn accept_until(
+    listener: &TcpListener,
+    app: &Router,
+    state: &AppState,
+    period: &CancellationToken,
+) {
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            () = state.shutdown.cancelled() => return,
+            () = period.cancelled() => return,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((tcp, _peer)) => admit(tcp, app, state, period),
+            Err(err) => {
+                state.log(format_args!("accept failed: {err}"));
+                tokio::select! {
+                    () = tokio::time::sleep(ACCEPT_ERROR_PAUSE) => {}
+                    () = state.shutdown.cancelled() => return,
+                    () = period.cancelled() => return,
+                }
+            }
+        }
+    }
+}
+
+/// Serves one accepted connection in a tracked task, or, over the cap, answers
+/// `503` without waiting and closes it.
+fn admit(tcp: TcpStream, app: &Router, state: &AppState, period: &CancellationToken) {
+    let Ok(permit) = state.connections.clone().try_acquire_owned() else {
+        // A fresh socket's send buffer is empty: this either goes out whole or the
+        // client is gone already.
+        let _ = tcp.try_write(TOO_MANY);
+        state.log(format_args!("connection refused: too many connections"));
+        return;
+    };
+    // Echo replies are small and flushed per batch: never wait for Nagle.
+    let _ = tcp.set_nodelay(true);
+    let io = TokioIo::new(Counted {
+        tcp,
+        _permit: permit,
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.header_timeout);
+    let connection = builder
+        .serve_connection(io, TowerToHyperService::new(app.clone()))
+        .with_upgrades();
+    let (state, period) = (state.clone(), period.clone());
+    state.tracker.clone().spawn(async move {
+        let mut connection = pin!(connection);
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(err) = result {
+                    state.log(format_args!("connection ended: {err}"));
+                }
+                return;
+            }
+            () = state.shutdown.cancelled() => {}
+            () = period.cancelled() => {}
+        }
+        // Finish the request under way, if any, then close.
+        connection.as_mut().graceful_shutdown();
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+    });
+}
+
+/// A TCP stream holding one of the server's connection permits for as long as it
+/// is open, also after an upgrade hands it to a WebSocket.
+#[derive(Debug)]
+struct Counted {
+    tcp: TcpStream,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl AsyncRead for Counted {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Counted {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.tcp.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TOO_MANY;
+
+    #[test]
+    fn the_refusal_is_a_complete_response() {
+        let text = std::str::from_utf8(TOO_MANY).expect("ASCII");
+        let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+        assert!(head.starts_with("HTTP/1.1 503 "));
+        assert!(head.contains(&format!("content-length: {}", body.len())));
+    }
+}
