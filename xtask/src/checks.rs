@@ -190,22 +190,7 @@ pub fn plan(
             format!("wasm tests ({})", browser.name()),
             true,
             move |ctx, fixtures| {
-                let driver = driver
-                    .as_deref()
-                    .ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))?;
-                let echo = fixtures
-                    .echo
-                    .as_ref()
-                    .ok_or_else(|| anyhow!("the echo server is not running"))?;
-                let cmd = browser_command(
-                    ctx,
-                    browser,
-                    driver,
-                    &echo.url,
-                    &fixtures.closed_url,
-                    &fixtures.runner_address,
-                    &extra,
-                );
+                let cmd = wasm_test_command(ctx, fixtures, browser, driver.as_deref(), &extra)?;
                 Ok(Action::Run(cmd))
             },
         ));
@@ -304,26 +289,11 @@ fn floor_check(browser: Browser, driver: Option<std::path::PathBuf>) -> Check {
         format!("floor versions ({})", browser.name()),
         true,
         move |ctx, fixtures| {
-            let driver = driver
-                .as_deref()
-                .ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))?;
-            let echo = fixtures
-                .echo
-                .as_ref()
-                .ok_or_else(|| anyhow!("the echo server is not running"))?;
+            let mut cmd = wasm_test_command(ctx, fixtures, browser, driver.as_deref(), &[])?;
             let version = crate::floor::prepare(ctx)?;
             let resolved = crate::floor::resolved(ctx);
             println!("    resolved at the floor: {resolved:?}");
             let bin = crate::floor::ensure_cli(ctx, &version)?;
-            let mut cmd = browser_command(
-                ctx,
-                browser,
-                driver,
-                &echo.url,
-                &fixtures.closed_url,
-                &fixtures.runner_address,
-                &[],
-            );
             cmd.current_dir(crate::floor::dir(ctx)).env(
                 "CARGO_TARGET_DIR",
                 crate::floor::dir(ctx).join(format!("target-{}", ctx.route().name())),
@@ -356,6 +326,31 @@ fn demo_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
             Ok(Action::Run(cmd))
         }),
     ]
+}
+
+/// [`browser_command`] with the running echo server's URLs and the driver setup found
+/// for `browser`.
+fn wasm_test_command(
+    ctx: &Ctx,
+    fixtures: &Fixtures,
+    browser: Browser,
+    driver: Option<&Path>,
+    extra: &[String],
+) -> Result<Command> {
+    let driver = driver.ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))?;
+    let echo = fixtures
+        .echo
+        .as_ref()
+        .ok_or_else(|| anyhow!("the echo server is not running"))?;
+    Ok(browser_command(
+        ctx,
+        browser,
+        driver,
+        &echo.url,
+        &fixtures.closed_url,
+        &fixtures.runner_address,
+        extra,
+    ))
 }
 
 /// `wasm-pack test --headless --<browser> . --all-features [-- extra]` with the test

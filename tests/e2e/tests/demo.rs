@@ -78,20 +78,25 @@ document.addEventListener('securitypolicyviolation', (e) =>
 return null;
 ";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
+/// The echo server on a free port, serving the built page in `www/`.
+async fn serve_demo() -> Result<echo_server::Server> {
     let www = repo_root().join("www");
     ensure!(
         www.join("pkg/wasm_websocket_demo.js").is_file(),
         "www/pkg is not built: run `cargo xtask demo --build-only` first (cargo xtask test \
          does)"
     );
-    let server = echo_server::serve(echo_server::Config {
+    Ok(echo_server::serve(echo_server::Config {
         port: 0,
         www: Some(www),
         ..echo_server::Config::default()
     })
-    .await?;
+    .await?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
+    let server = serve_demo().await?;
     let demo_url = format!("http://{}/", server.local_addr());
     let driver = ChromeDriver::start()?;
     let client = driver.session().await?;
@@ -109,18 +114,7 @@ async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_link_naming_another_server_connects_only_when_the_user_clicks() -> Result<()> {
-    let www = repo_root().join("www");
-    ensure!(
-        www.join("pkg/wasm_websocket_demo.js").is_file(),
-        "www/pkg is not built: run `cargo xtask demo --build-only` first (cargo xtask test \
-         does)"
-    );
-    let server = echo_server::serve(echo_server::Config {
-        port: 0,
-        www: Some(www),
-        ..echo_server::Config::default()
-    })
-    .await?;
+    let server = serve_demo().await?;
     // "Another server": a listener that counts the connections made to it.
     let other = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let other_url = format!("ws://{}/collect", other.local_addr()?);
