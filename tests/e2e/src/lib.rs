@@ -105,6 +105,26 @@ fn free_port() -> Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
+/// Runs `test` with a WebDriver session of a fresh headless Chromium, bounded by
+/// `limit`; the session (and Chromium) is ended and the driver killed whatever
+/// happened.
+///
+/// # Errors
+/// If the driver or the session cannot be started, `test` fails, or it takes longer
+/// than `limit`.
+pub async fn in_chromium<F, Fut>(limit: Duration, test: F) -> Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let driver = ChromeDriver::start()?;
+    let client = driver.session().await?;
+    let outcome = within("the whole test", limit, test(client.clone())).await;
+    let _ = within("close the session", Duration::from_secs(10), client.close()).await;
+    drop(driver);
+    outcome?
+}
+
 /// Headless Chromium with the repository's `webdriver.json` arguments (or the
 /// defaults), a fixed window size, and `$CHROME_BIN` or `/usr/bin/chromium` when
 /// present.

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use demo_e2e::{
-    built_page, open, page_problems, run_js, serve, text_of, wait_for_text, within, ChromeDriver,
+    built_page, in_chromium, open, page_problems, run_js, serve, text_of, wait_for_text, within,
 };
 use fantoccini::Client;
 use serde_json::json;
@@ -46,17 +46,11 @@ async fn the_bundled_package_round_trips_text_and_binary() -> Result<()> {
     )?;
     let server = serve(dist).await?;
     let url = format!("http://{}/", server.local_addr());
-    let driver = ChromeDriver::start()?;
-    let client = driver.session().await?;
-    let outcome = within(
-        "the whole test",
-        Duration::from_secs(60),
-        run(&client, &url, server),
-    )
+    let outcome = in_chromium(Duration::from_secs(60), |client| async move {
+        run(&client, &url, server).await
+    })
     .await;
-    let _ = within("close the session", Duration::from_secs(10), client.close()).await;
-    drop(driver);
-    outcome?
+    outcome
 }
 
 async fn run(client: &Client, url: &str, server: echo_server::Server) -> Result<()> {

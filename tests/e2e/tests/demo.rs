@@ -38,7 +38,7 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context as _, Result};
 use demo_e2e::{
-    repo_root, run_js, size_viewport, text_of, wait_for_js, wait_for_text, within, ChromeDriver,
+    in_chromium, repo_root, run_js, size_viewport, text_of, wait_for_js, wait_for_text, within,
     WINDOW,
 };
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
@@ -98,18 +98,11 @@ async fn serve_demo() -> Result<echo_server::Server> {
 async fn the_demo_round_trips_text_images_and_pixels() -> Result<()> {
     let server = serve_demo().await?;
     let demo_url = format!("http://{}/", server.local_addr());
-    let driver = ChromeDriver::start()?;
-    let client = driver.session().await?;
-    let outcome = within(
-        "the whole test",
-        Duration::from_secs(180),
-        run(&client, &demo_url, server),
-    )
+    let outcome = in_chromium(Duration::from_secs(180), |client| async move {
+        run(&client, &demo_url, server).await
+    })
     .await;
-    // End the session (and Chromium) whatever happened; the driver is killed on drop.
-    let _ = within("close the session", Duration::from_secs(10), client.close()).await;
-    drop(driver);
-    outcome?
+    outcome
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,19 +120,13 @@ async fn a_link_naming_another_server_connects_only_when_the_user_clicks() -> Re
         }
     });
     let link = format!("http://{}/?ws={other_url}", server.local_addr());
-    let driver = ChromeDriver::start()?;
-    let client = driver.session().await?;
-    let outcome = within(
-        "the whole test",
-        Duration::from_secs(60),
-        consent(&client, &link, &other_url, &connections),
-    )
+    let outcome = in_chromium(Duration::from_secs(60), |client| async move {
+        consent(&client, &link, &other_url, &connections).await
+    })
     .await;
-    let _ = within("close the session", Duration::from_secs(10), client.close()).await;
-    drop(driver);
     accepting.abort();
     let stopped = server.shutdown().await;
-    outcome??;
+    outcome?;
     Ok(stopped?)
 }
 

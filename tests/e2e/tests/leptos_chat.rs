@@ -30,8 +30,8 @@ use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use demo_e2e::{
-    built_page, click, open, page_problems, run_js, serve, text_of, type_into, wait_for_js,
-    wait_for_text, within, ChromeDriver,
+    built_page, click, in_chromium, open, page_problems, run_js, serve, text_of, type_into,
+    wait_for_js, wait_for_text, within,
 };
 use fantoccini::key::Key;
 use fantoccini::Client;
@@ -55,18 +55,11 @@ async fn the_leptos_chat_shows_state_and_echoes() -> Result<()> {
     )?;
     let server = serve(dist).await?;
     let url = format!("http://{}/", server.local_addr());
-    let driver = ChromeDriver::start()?;
-    let client = driver.session().await?;
-    let outcome = within(
-        "the whole test",
-        Duration::from_secs(120),
-        run(&client, &url, server),
-    )
+    let outcome = in_chromium(Duration::from_secs(120), |client| async move {
+        run(&client, &url, server).await
+    })
     .await;
-    // End the session (and Chromium) whatever happened; the driver is killed on drop.
-    let _ = within("close the session", Duration::from_secs(10), client.close()).await;
-    drop(driver);
-    outcome?
+    outcome
 }
 
 async fn run(client: &Client, url: &str, server: echo_server::Server) -> Result<()> {
