@@ -108,7 +108,14 @@ pub fn command(choice: Choice) -> Result<ExitCode> {
     std::fs::write(&out, serde_json::to_string_pretty(&rows)? + "\n")
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!();
-    if let [ours, gloo, ws_stream, floor, ..] = rows.as_slice() {
+    let find = |name: &str| rows.iter().find(|row| row.name == name);
+    if let (Some(ours), Some(all), Some(gloo), Some(ws_stream), Some(floor)) = (
+        find(BUILDS[0].0),
+        find(BUILDS[1].0),
+        find(BUILDS[4].0),
+        find(BUILDS[5].0),
+        find(BUILDS[6].0),
+    ) {
         let met = ours.wasm.gzip <= TARGET_GZIP_BYTES;
         println!(
             "{} the app with wasm-websocket at most {} KB gzip (measured {})",
@@ -124,6 +131,11 @@ pub fn command(choice: Choice) -> Result<ExitCode> {
             over(ours),
             over(gloo),
             over(ws_stream),
+        );
+        println!(
+            "every feature on but none called: {} against {} gzip",
+            kb(all.wasm.gzip),
+            kb(ours.wasm.gzip)
         );
     }
     println!("written to {}", out.display());
