@@ -14,7 +14,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::rc::Rc;
 
-use crate::socket::Socket;
+use crate::socket::Core;
 use crate::timer::Timeout;
 use crate::{Error, ReadyState, Result};
 
@@ -48,6 +48,17 @@ impl WaterMarks {
             low: low.min(high),
         }
     }
+
+    /// The marks of a socket whose sends are refused from `limit` bytes buffered on
+    /// ([`WebSocketBuilder::max_buffered_amount`](crate::WebSocketBuilder::max_buffered_amount)):
+    /// the high one lowered to `limit - 1` if it was at or above the limit, so that a
+    /// send the Sink allowed is never refused for the buffer.
+    pub(crate) fn under_limit(self, limit: Option<u32>) -> Self {
+        match limit {
+            Some(limit) if self.high >= limit => Self::new(limit.saturating_sub(1), self.low),
+            _ => self,
+        }
+    }
 }
 
 impl Default for WaterMarks {
@@ -72,7 +83,7 @@ impl Pacer {
     /// Ready with `Ok` when a message may be sent now: the socket is open and its
     /// buffer is at most the high-water mark (or, after it went above, back to at most
     /// the low-water mark). Ready with [`Error::NotOpen`] once it is not open.
-    pub(crate) fn poll_ready(&mut self, socket: &Socket, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    pub(crate) fn poll_ready(&mut self, socket: &Core, cx: &mut Context<'_>) -> Poll<Result<()>> {
         loop {
             let state = socket.ready_state();
             if state != ReadyState::Open {
@@ -102,7 +113,7 @@ impl Pacer {
                 }
                 self.timer = None;
             }
-            let now = js_sys::Date::now();
+            let now = crate::timer::now_ms();
             self.interval = self.next_interval(buffered, marks.low, now);
             self.last = Some((buffered, now));
             self.timer = Some(Timeout::new(self.interval));
@@ -139,15 +150,18 @@ impl Pacer {
 
 /// Resolves once a message may be sent without going over the high-water mark; see
 /// [`WebSocketSender::ready`](crate::WebSocketSender::ready).
+///
+/// It does not keep the socket open: once every handle is dropped the socket closes
+/// (code 1000), and this resolves with [`Error::NotOpen`].
 #[derive(Debug)]
 #[must_use = "futures do nothing unless polled"]
 pub struct Ready {
-    socket: Rc<Socket>,
+    socket: Rc<Core>,
     pacer: Pacer,
 }
 
 impl Ready {
-    pub(crate) fn new(socket: Rc<Socket>) -> Self {
+    pub(crate) fn new(socket: Rc<Core>) -> Self {
         Self {
             socket,
             pacer: Pacer::default(),

@@ -72,7 +72,9 @@ impl WebSocketBuilder {
 
     /// How long [`connect`](Self::connect) waits for the socket to open; `None` waits
     /// for as long as the browser does (some leave a socket connecting forever).
-    /// Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    /// Default: [`DEFAULT_CONNECT_TIMEOUT`]. Timeouts above what the browser's timers
+    /// take, 2^31 - 1 ms (about 24.8 days; [`MAX_TIMER_DELAY`](crate::MAX_TIMER_DELAY)),
+    /// are lowered to it (`setTimeout` would fire a longer one at once).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self
@@ -80,9 +82,16 @@ impl WebSocketBuilder {
 
     /// Refuses sends with [`Error::BufferFull`](crate::Error::BufferFull) while the
     /// socket's `bufferedAmount` is at or above `limit` bytes, instead of letting the
-    /// browser buffer without bound. `None` (the default) sets no limit.
+    /// browser buffer without bound. `None` (the default) sets no limit; `Some(0)`
+    /// counts as `Some(1)` (a send is possible whenever the buffer is empty).
+    ///
+    /// The backpressure marks are kept under the limit: a high-water mark at or above
+    /// it (the default 1 MiB, say, with a 64 KiB limit) is lowered to `limit - 1`, and
+    /// the low-water mark to at most that, so the [`Sink`](futures_sink::Sink) and the
+    /// `send_*_when_ready` methods wait instead of failing a send that
+    /// [`ready`](crate::WebSocketSender::ready) allowed.
     pub fn max_buffered_amount(mut self, limit: Option<u32>) -> Self {
-        self.options.max_buffered_amount = limit;
+        self.options.max_buffered_amount = limit.map(|limit| limit.max(1));
         self
     }
 
@@ -97,7 +106,7 @@ impl WebSocketBuilder {
     /// and [`DEFAULT_LOW_WATER_MARK`](crate::DEFAULT_LOW_WATER_MARK) (512 KiB).
     /// `u32::MAX` as the high-water mark never waits. The plain `send_*` methods never
     /// wait; see [`max_buffered_amount`](Self::max_buffered_amount) to refuse them
-    /// instead.
+    /// instead (a high-water mark at or above that limit is lowered under it).
     pub fn backpressure(mut self, high_water_mark: u32, low_water_mark: u32) -> Self {
         self.options.water_marks = WaterMarks::new(high_water_mark, low_water_mark);
         self

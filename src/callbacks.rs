@@ -1,6 +1,8 @@
 //! The callback layer: `on_message`, `on_open`, `on_close` and `on_error`, each
 //! returning an owned [`Subscription`].
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 
 use crate::listener::Listener;
@@ -56,15 +58,37 @@ impl WebSocketSender {
     /// Calls `callback` when the socket opens. A socket from
     /// [`WebSocket::connect`](crate::WebSocket::connect) is already open; register
     /// on one from [`WebSocketBuilder::build`](crate::WebSocketBuilder::build).
+    ///
+    /// A connection this crate fails itself (subprotocols offered and none selected,
+    /// which Firefox opens anyway) does not count as open: `callback` is not called.
     pub fn on_open(&self, mut callback: impl FnMut() + 'static) -> Subscription {
-        self.subscribe(&["open"], move |_| callback())
+        // The socket's own listener was registered first, so it has seen this event.
+        let inbox = Rc::clone(&self.socket.inbox);
+        self.subscribe(&["open"], move |_| {
+            let failed = inbox
+                .try_borrow()
+                .is_ok_and(|inbox| inbox.close_event().is_some());
+            if !failed {
+                callback();
+            }
+        })
     }
 
-    /// Calls `callback` with the close event when the socket closes.
+    /// Calls `callback` with the close event when the socket closes: the same event
+    /// [`closed`](WebSocketSender::closed) resolves with (for a connection this crate
+    /// failed itself, code 1006, whatever the browser reports for the close that
+    /// follows).
     pub fn on_close(&self, mut callback: impl FnMut(CloseEvent) + 'static) -> Subscription {
+        // The socket's own listener was registered first, so it has recorded this
+        // close, or an earlier failure, by now (unless every handle is gone).
+        let inbox = Rc::clone(&self.socket.inbox);
         self.subscribe(&["close"], move |event| {
             if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
-                callback(CloseEvent::from(event));
+                let recorded = inbox
+                    .try_borrow()
+                    .ok()
+                    .and_then(|inbox| inbox.close_event().cloned());
+                callback(recorded.unwrap_or_else(|| CloseEvent::from(event)));
             }
         })
     }

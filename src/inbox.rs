@@ -98,6 +98,12 @@ impl Inbox {
         Poll::Pending
     }
 
+    /// The close event, once the socket has closed (the first one: see
+    /// [`on_close`](Self::on_close)).
+    pub(crate) fn close_event(&self) -> Option<&CloseEvent> {
+        self.close.as_ref()
+    }
+
     /// Ready with the close event once the socket has closed.
     pub(crate) fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<CloseEvent> {
         match &self.close {

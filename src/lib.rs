@@ -105,6 +105,7 @@ pub use receiver::WebSocketReceiver;
 pub use reconnect::{ReconnectConfig, ReconnectingWebSocket};
 pub use sender::WebSocketSender;
 pub use state::{BinaryType, ReadyState};
+pub use timer::MAX_TIMER_DELAY;
 pub use url::resolve_url;
 pub use view::BufferView;
 pub use wait::Closed;

@@ -131,11 +131,16 @@ impl WebSocketSender {
     /// at once while at most the high-water mark is buffered; else once the buffer
     /// has drained to the low-water mark.
     ///
+    /// The future does not keep the socket open: once every handle (senders and
+    /// receiver) is dropped, the socket closes as usual and the future resolves with
+    /// [`Error::NotOpen`] (state `Closing` or `Closed`), at its next look at the
+    /// buffer or when the close completes, whichever comes first.
+    ///
     /// # Errors
     /// [`Error::NotOpen`] once the socket is not open (also when it closes during the
-    /// wait).
+    /// wait, and when every handle is dropped).
     pub fn ready(&self) -> Ready {
-        Ready::new(Rc::clone(&self.socket))
+        Ready::new(self.socket.core())
     }
 
     /// Waits until the buffer has room ([`ready`](Self::ready)), then sends a text
@@ -198,9 +203,15 @@ impl WebSocketSender {
     }
 
     /// A future that resolves with the close event once the socket has closed,
-    /// at once if it already has. It keeps the socket alive while it is held.
+    /// at once if it already has.
+    ///
+    /// It does not keep the socket open: once every handle (senders and receiver) is
+    /// dropped, the socket closes with 1000 and its listeners are removed as usual;
+    /// a `Closed` still waiting then listens for that close alone (one listener,
+    /// removed when the close event has come or the future is dropped) and resolves
+    /// with its event.
     pub fn closed(&self) -> Closed {
-        Closed::new(Rc::clone(&self.socket))
+        Closed::new(self.socket.core())
     }
 
     /// The socket's state (`readyState`).

@@ -1,9 +1,14 @@
 //! The shared core every handle points to: the browser socket, its owned listener
 //! (for open, message and close) and the inbox it fills. Dropping the last handle
 //! closes the socket (if it is still connecting or open) and removes the listener.
+//!
+//! Two layers: [`Socket`] is what the handles (sender and receiver) share, and its
+//! drop is the last handle's; [`Core`] is what futures that wait on the socket
+//! (`closed()`, `ready()`) share, so that they never keep a dropped socket open.
 
+use core::ops::Deref;
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -21,19 +26,64 @@ pub(crate) struct SocketOptions {
     pub(crate) water_marks: WaterMarks,
 }
 
+/// What the handles and the futures waiting on the socket share.
 #[derive(Debug)]
-pub(crate) struct Socket {
+pub(crate) struct Core {
     pub(crate) raw: web_sys::WebSocket,
     pub(crate) inbox: Rc<RefCell<Inbox>>,
     pub(crate) max_buffered_amount: Option<u32>,
+    /// The backpressure marks, the high one lowered under `max_buffered_amount` (see
+    /// [`WaterMarks::under_limit`]).
     pub(crate) water_marks: WaterMarks,
     /// Whether `bufferedAmount` went above the high-water mark and has not yet come
     /// back to the low-water mark: sends through the Sink wait meanwhile.
     pub(crate) throttled: Cell<bool>,
+    /// How many [`Closed`](crate::Closed) futures are alive.
+    closed_futures: Cell<usize>,
+    /// Once every handle is gone while a `Closed` future lives and the close event is
+    /// yet to come: the one listener left, for that close event, which it records in
+    /// the inbox for them (then it removes itself; it goes with the last of them too).
+    close_listener: RefCell<Option<Listener>>,
+}
+
+impl Core {
+    pub(crate) fn ready_state(&self) -> ReadyState {
+        ReadyState::from_raw(self.raw.ready_state())
+    }
+
+    /// Counts a new `Closed` future.
+    pub(crate) fn add_closed_future(&self) {
+        self.closed_futures.set(self.closed_futures.get() + 1);
+    }
+
+    /// A `Closed` future is gone; with the last one goes the close listener.
+    pub(crate) fn remove_closed_future(&self) {
+        let left = self.closed_futures.get().saturating_sub(1);
+        self.closed_futures.set(left);
+        if left == 0 {
+            if let Ok(mut listener) = self.close_listener.try_borrow_mut() {
+                drop(listener.take());
+            }
+        }
+    }
+}
+
+/// The socket the handles share: the core, and the listener that feeds its inbox.
+#[derive(Debug)]
+pub(crate) struct Socket {
+    core: Rc<Core>,
     // For `open`, `message` and `close`. An `error` event carries no information and
     // is always followed by `close`, which is what the inbox reports; callbacks can
     // still see it through `on_error`.
     listener: Listener,
+}
+
+impl Deref for Socket {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
 }
 
 impl Socket {
@@ -102,13 +152,22 @@ impl Socket {
             }
         });
         Ok(Self {
-            raw,
-            inbox,
-            max_buffered_amount: options.max_buffered_amount,
-            water_marks: options.water_marks,
-            throttled: Cell::new(false),
+            core: Rc::new(Core {
+                raw,
+                inbox,
+                max_buffered_amount: options.max_buffered_amount,
+                water_marks: options.water_marks.under_limit(options.max_buffered_amount),
+                throttled: Cell::new(false),
+                closed_futures: Cell::new(0),
+                close_listener: RefCell::new(None),
+            }),
             listener,
         })
+    }
+
+    /// The core, for a future that must not keep the socket open.
+    pub(crate) fn core(&self) -> Rc<Core> {
+        Rc::clone(&self.core)
     }
 
     /// The receiving half is gone: stop listening for messages and free those kept.
@@ -120,21 +179,42 @@ impl Socket {
             inbox.discard_messages();
         }
     }
-
-    pub(crate) fn ready_state(&self) -> ReadyState {
-        ReadyState::from_raw(self.raw.ready_state())
-    }
 }
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        if matches!(
-            self.ready_state(),
-            ReadyState::Connecting | ReadyState::Open
-        ) {
+        let state = self.ready_state();
+        if matches!(state, ReadyState::Connecting | ReadyState::Open) {
             // 1000 is always a valid code; close() cannot throw for it.
             let _ = self.raw.close_with_code(1000);
         }
-        // The listeners are dropped after this, removing themselves from the socket.
+        if state != ReadyState::Closed && self.core.closed_futures.get() > 0 {
+            // A `closed()` future still waits: the close event it waits for comes
+            // after the listener below is gone, so listen for it alone. (A `ready()`
+            // future needs none: it sees the state at its next look.)
+            let core = Rc::downgrade(&self.core);
+            let listener = Listener::new(&self.raw, &["close"], move |event| {
+                record_close(&core, &event);
+            });
+            *self.core.close_listener.borrow_mut() = Some(listener);
+        }
+        // The listener is dropped after this, removing itself from the socket.
+    }
+}
+
+/// For the close listener of a socket whose handles are gone: records the close for
+/// the futures still waiting, and stops listening.
+fn record_close(core: &Weak<Core>, event: &web_sys::Event) {
+    let Some(core) = core.upgrade() else {
+        return;
+    };
+    if let Some(listener) = core.close_listener.borrow().as_ref() {
+        listener.remove("close");
+    }
+    if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
+        // Waiters are woken by `on_close`; none of them is running now.
+        if let Ok(mut inbox) = core.inbox.try_borrow_mut() {
+            inbox.on_close(CloseEvent::from(event));
+        }
     }
 }

@@ -8,20 +8,30 @@ use std::rc::Rc;
 
 use crate::timer::Timeout;
 
-use crate::socket::Socket;
+use crate::socket::{Core, Socket};
 use crate::{CloseEvent, Error, Result};
 
 /// Resolves with the [`CloseEvent`] once the socket has closed; see
 /// [`WebSocketSender::closed`](crate::WebSocketSender::closed).
+///
+/// It does not keep the socket open: once every handle is dropped the socket closes
+/// (code 1000), and this resolves with the event of that close.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless polled"]
 pub struct Closed {
-    socket: Rc<Socket>,
+    socket: Rc<Core>,
 }
 
 impl Closed {
-    pub(crate) fn new(socket: Rc<Socket>) -> Self {
+    pub(crate) fn new(socket: Rc<Core>) -> Self {
+        socket.add_closed_future();
         Self { socket }
+    }
+}
+
+impl Drop for Closed {
+    fn drop(&mut self) {
+        self.socket.remove_closed_future();
     }
 }
 

@@ -19,6 +19,10 @@ use wasm_websocket::{BinaryType, WebSocketBuilder};
 /// `connectTimeoutMs`, or a `maxBufferedAmount` that is not a whole number of bytes
 /// from 0 to 2^32 - 1. Subprotocols are checked later, by
 /// [`WebSocketBuilder::connect`] (`InvalidProtocol`).
+///
+/// As in the Rust API, a `connectTimeoutMs` above 2^31 - 1 (what `setTimeout` takes)
+/// is lowered to it, and a `maxBufferedAmount` lowers the backpressure marks under it
+/// ([`WebSocketBuilder::max_buffered_amount`]).
 pub(crate) fn apply(
     mut builder: WebSocketBuilder,
     options: &JsValue,

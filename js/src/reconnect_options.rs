@@ -8,14 +8,20 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::convert::{describe, whole};
 use crate::error::{range_error, type_error};
-use wasm_websocket::reconnect::{Backoff, Heartbeat, ReconnectConfig, WhenFull};
+use wasm_websocket::reconnect::{
+    Backoff, Heartbeat, ReconnectConfig, WhenFull, MAX_OUTBOX_BYTES, MAX_OUTBOX_MESSAGES,
+    MIN_HEARTBEAT_INTERVAL,
+};
 use wasm_websocket::Message;
 
 /// The `reconnect` field of `options` (absent, `undefined` or an object) as a config.
 ///
 /// # Errors
 /// A `TypeError` for a field of the wrong type, a `RangeError` for a number out of
-/// range (negative, not finite, not an integer where one is needed).
+/// range (negative, not finite, not an integer where one is needed), a heartbeat
+/// `intervalMs` under the floor ([`MIN_HEARTBEAT_INTERVAL`], 50 ms), or an outbox
+/// limit over its ceiling ([`MAX_OUTBOX_MESSAGES`], [`MAX_OUTBOX_BYTES`]). Delays
+/// over 2^31 - 1 ms are lowered to it, as in the Rust API.
 pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
     let mut config = ReconnectConfig::default();
     if !options.is_object() {
@@ -87,8 +93,8 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
     let outbox = fields.get("outbox")?;
     if !outbox.is_undefined() {
         let outbox = Fields::of(&outbox, "reconnect.outbox")?;
-        let max_messages = outbox.size("maxMessages")?;
-        let max_bytes = outbox.size("maxBytes")?;
+        let max_messages = outbox.size("maxMessages", MAX_OUTBOX_MESSAGES)?;
+        let max_bytes = outbox.size("maxBytes", MAX_OUTBOX_BYTES)?;
         let when_full = outbox.get("whenFull")?;
         let when_full = match when_full.as_string().as_deref() {
             _ if when_full.is_undefined() => WhenFull::Reject,
@@ -120,6 +126,13 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
                 "reconnect.heartbeat: intervalMs and timeoutMs are required numbers",
             ));
         };
+        if interval < MIN_HEARTBEAT_INTERVAL {
+            return Err(range_error(&format!(
+                "reconnect.heartbeat: intervalMs must be at least {}, got {}",
+                MIN_HEARTBEAT_INTERVAL.as_millis(),
+                interval.as_secs_f64() * 1000.0
+            )));
+        }
         let mut heartbeat = Heartbeat::new(interval, timeout);
         if let Some(message) = beat.string("message")? {
             heartbeat = heartbeat.message(Message::Text(message));
@@ -182,16 +195,23 @@ impl<'a> Fields<'a> {
             })
     }
 
-    fn size(&self, key: &str) -> Result<Option<usize>, JsValue> {
+    /// A whole number from 0 to `max`.
+    fn size(&self, key: &str, max: usize) -> Result<Option<usize>, JsValue> {
         let value = self.get(key)?;
         if value.is_undefined() {
             return Ok(None);
         }
-        let limit = usize::MAX as f64;
-        let size = whole(&value, &format!("{}: {key}", self.name), limit)?;
+        let size = whole(&value, &format!("{}: {key}", self.name), usize::MAX as f64)?;
         // `whole` checked 0..=usize::MAX and no fraction.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Ok(Some(size as usize))
+        let size = size as usize;
+        if size > max {
+            return Err(range_error(&format!(
+                "{}: {key} must be at most {max}, got {size}",
+                self.name
+            )));
+        }
+        Ok(Some(size))
     }
 
     fn boolean(&self, key: &str) -> Result<Option<bool>, JsValue> {

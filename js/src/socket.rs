@@ -201,7 +201,9 @@ impl WasmSocket {
 impl Drop for WasmSocket {
     /// `free()`: removes the callbacks first, so none sees the close, then closes the
     /// socket (code 1000). The socket's own listeners go with the last handle on it:
-    /// at once, or when the pending `closed` and `nextMessage()` promises settle.
+    /// at once, or when the pending `nextMessage()` promises settle (a pending
+    /// `closed` promise holds no handle: it keeps one listener of its own until the
+    /// close event comes).
     fn drop(&mut self) {
         self.callbacks.get_mut().clear();
         // Code 1000 with an empty reason is always valid; a closed socket is a no-op.

@@ -14,9 +14,9 @@ export interface ConnectOptions {
   protocols?: string[];
   /** How binary messages arrive: as a `Uint8Array` (`"arraybuffer"`, the default) or as a `Blob`. */
   binaryType?: "arraybuffer" | "blob";
-  /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. With {@link ReconnectingSocket}, the limit of each attempt. */
+  /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. More than 2^31 - 1 (about 24.8 days, the longest `setTimeout` waits) counts as that. With {@link ReconnectingSocket}, the limit of each attempt. */
   connectTimeoutMs?: number | null;
-  /** Refuse sends (with a `BufferFull` error) while the socket's `bufferedAmount` is at or above this many bytes, instead of letting the browser buffer without bound; `null` (the default) sets no limit. */
+  /** Refuse sends (with a `BufferFull` error) while the socket's `bufferedAmount` is at or above this many bytes, instead of letting the browser buffer without bound; `null` (the default) sets no limit, 0 counts as 1. A {@link ReconnectingSocket} sending its outbox waits for the buffer to drain under this limit rather than failing a message. */
   maxBufferedAmount?: number | null;
 }
 
@@ -89,7 +89,7 @@ export interface ReconnectOptions {
   initialDelayMs?: number;
   /** How much each delay grows (default 2, at least 1). */
   factor?: number;
-  /** The longest delay, in ms (default 30000). */
+  /** The longest delay, in ms (default 30000); more than 2^31 - 1 (about 24.8 days) counts as that. */
   maxDelayMs?: number;
   /** The largest part of each delay taken off at random, 0 to 1 (default 0.5). */
   jitter?: number;
@@ -101,9 +101,9 @@ export interface ReconnectOptions {
   finalCloseCodes?: number[];
   /** The outbox, where sends wait while disconnected. */
   outbox?: {
-    /** At most this many messages (default 1024). */
+    /** At most this many messages (default 1024, at most 65536). */
     maxMessages?: number;
-    /** At most this many bytes (default 1 MiB). */
+    /** At most this many bytes (default 1 MiB, at most 64 MiB). */
     maxBytes?: number;
     /** When full: throw `OutboxFull` (`"reject"`, the default) or drop the oldest and report them (`"dropOldest"`). */
     whenFull?: "reject" | "dropOldest";
@@ -112,7 +112,9 @@ export interface ReconnectOptions {
   replay?: boolean;
   /** Application pings; a connection silent for `timeoutMs` after a ping is closed and replaced. Default none. */
   heartbeat?: {
+    /** Between two pings, in ms: at least 50 (a `RangeError` otherwise). */
     intervalMs: number;
+    /** How long after a ping without any message the connection counts as dead, in ms. */
     timeoutMs: number;
     /** The ping's text (default `"ping"`). */
     message?: string;

@@ -61,10 +61,13 @@ impl Backoff {
         self
     }
 
-    /// The longest delay (before jitter). Default 30 s.
+    /// The longest delay (before jitter). Default 30 s. At most
+    /// [`MAX_TIMER_DELAY`](crate::MAX_TIMER_DELAY), about 24.8 days, the longest the
+    /// browser's timers wait (a longer one fires at once): a longer `delay` is lowered
+    /// to it, so no delay, whatever the initial one and the factor, exceeds it.
     #[must_use]
     pub fn max(mut self, delay: Duration) -> Self {
-        self.max = delay;
+        self.max = delay.min(crate::MAX_TIMER_DELAY);
         self
     }
 

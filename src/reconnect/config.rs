@@ -15,6 +15,15 @@ pub const DEFAULT_OUTBOX_MESSAGES: usize = 1024;
 /// The most bytes the outbox holds unless set: 1 MiB.
 pub const DEFAULT_OUTBOX_BYTES: usize = 1 << 20;
 
+/// The ceiling of the outbox's message limit: 65,536 messages. A larger limit
+/// (`usize::MAX` included) is lowered to it.
+pub const MAX_OUTBOX_MESSAGES: usize = 1 << 16;
+
+/// The ceiling of the outbox's byte limit: 64 MiB, which waiting messages hold in wasm
+/// memory (which never shrinks). A larger limit (`usize::MAX` included) is lowered to
+/// it.
+pub const MAX_OUTBOX_BYTES: usize = 64 << 20;
+
 /// The reconnecting policy.
 ///
 /// The timeout of each attempt is the connect timeout of the
@@ -111,11 +120,14 @@ impl ReconnectConfig {
     /// The outbox, where messages sent while disconnected wait: at most
     /// `max_messages` messages and `max_bytes` bytes (text counts its UTF-8 bytes, a
     /// Blob its size), and what a send does when they would be exceeded.
-    /// Defaults: 1024 messages, 1 MiB, [`WhenFull::Reject`].
+    /// Defaults: 1024 messages, 1 MiB, [`WhenFull::Reject`]. Limits above the
+    /// ceilings [`MAX_OUTBOX_MESSAGES`] (65,536) and [`MAX_OUTBOX_BYTES`] (64 MiB) are
+    /// lowered to them; 0 messages or 0 bytes make an outbox that takes nothing
+    /// (sends while disconnected are refused).
     #[must_use]
     pub fn outbox(mut self, max_messages: usize, max_bytes: usize, when_full: WhenFull) -> Self {
-        self.max_messages = max_messages;
-        self.max_bytes = max_bytes;
+        self.max_messages = max_messages.min(MAX_OUTBOX_MESSAGES);
+        self.max_bytes = max_bytes.min(MAX_OUTBOX_BYTES);
         self.when_full = when_full;
         self
     }

@@ -129,7 +129,7 @@ impl Driver {
                 }
             };
 
-            let opened_at = js_sys::Date::now();
+            let opened_at = crate::timer::now_ms();
             self.opened(&ws, opened_before, attempt);
             opened_before = true;
             let mut ws = ws;
@@ -157,8 +157,8 @@ impl Driver {
             // Removes the connection's listeners; the browser finishes closing it.
             drop(ws);
             let requested = reason == DisconnectReason::Requested;
-            let stable =
-                js_sys::Date::now() - opened_at >= self.config.stable_after.as_secs_f64() * 1000.0;
+            let stable = crate::timer::now_ms() - opened_at
+                >= self.config.stable_after.as_secs_f64() * 1000.0;
             if stable || requested {
                 attempt = 0;
             }

@@ -11,8 +11,12 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 
-use crate::timer::Timeout;
+use crate::timer::{now_ms, Timeout, MAX_TIMER_DELAY};
 use crate::{Message, WebSocketSender};
+
+/// The shortest heartbeat interval: 50 ms. [`Heartbeat::new`] raises a shorter one
+/// (zero included) to it, so that a mistaken interval cannot flood the server.
+pub const MIN_HEARTBEAT_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Application pings: every `interval`, `message` is sent; when no message at all
 /// arrives within `timeout` after a ping, the connection is taken for dead, closed,
@@ -40,11 +44,17 @@ pub struct Heartbeat {
 impl Heartbeat {
     /// A ping (the text `ping`) every `interval`; dead after `timeout` without any
     /// message following a ping.
+    ///
+    /// An `interval` under [`MIN_HEARTBEAT_INTERVAL`] (50 ms) is raised to it; an
+    /// `interval` or `timeout` over [`MAX_TIMER_DELAY`](crate::MAX_TIMER_DELAY)
+    /// (about 24.8 days) is lowered to it. Time is measured on the monotonic clock
+    /// (`performance.now()`): a change of the system's clock neither fakes a timeout
+    /// nor delays the pings.
     #[must_use]
     pub fn new(interval: Duration, timeout: Duration) -> Self {
         Self {
-            interval,
-            timeout,
+            interval: interval.clamp(MIN_HEARTBEAT_INTERVAL, MAX_TIMER_DELAY),
+            timeout: timeout.min(MAX_TIMER_DELAY),
             message: Message::text("ping"),
             reply: None,
         }
@@ -71,7 +81,7 @@ impl Heartbeat {
 #[derive(Debug)]
 pub(crate) struct HeartbeatTimer {
     config: Heartbeat,
-    /// When the last message arrived (ms since the epoch, `Date.now()`).
+    /// When the last message arrived (ms on the monotonic clock, [`now_ms`]).
     last_seen: f64,
     /// When the oldest ping not followed by any message was sent.
     unanswered: Option<f64>,
@@ -82,7 +92,7 @@ pub(crate) struct HeartbeatTimer {
 impl HeartbeatTimer {
     /// The heartbeat of a connection that has just opened.
     pub(crate) fn start(config: Heartbeat) -> Self {
-        let now = js_sys::Date::now();
+        let now = now_ms();
         let next_ping = now + millis(config.interval);
         Self {
             config,
@@ -96,7 +106,7 @@ impl HeartbeatTimer {
     /// Records a received message; returns whether it is the configured reply (to be
     /// kept from the stream).
     pub(crate) fn saw(&mut self, message: &Message) -> bool {
-        self.last_seen = js_sys::Date::now();
+        self.last_seen = now_ms();
         self.unanswered = None;
         self.config.reply.as_ref() == Some(message)
     }
@@ -115,7 +125,7 @@ impl HeartbeatTimer {
                 }
                 self.timer = None;
             }
-            let now = js_sys::Date::now();
+            let now = now_ms();
             if let Some(sent) = self.unanswered {
                 if now - sent >= millis(self.config.timeout) {
                     let silent = ((now - self.last_seen) / 1000.0).max(0.0);
@@ -123,10 +133,8 @@ impl HeartbeatTimer {
                 }
             }
             if now >= self.next_ping {
-                // A failed send means the socket is closing: its close event follows.
-                let _ = sender.send_message(&self.config.message);
-                self.unanswered.get_or_insert(now);
-                self.next_ping = now + millis(self.config.interval);
+                let sent = sender.send_message(&self.config.message).is_ok();
+                self.pinged(now, sent);
             }
             let mut due = self.next_ping;
             if let Some(sent) = self.unanswered {
@@ -137,14 +145,69 @@ impl HeartbeatTimer {
     }
 }
 
+impl HeartbeatTimer {
+    /// Books a ping due at `now`: counted as waiting for an answer only if it was
+    /// `sent`. A ping the socket refused (closing, whose close event follows; or
+    /// `BufferFull`, the buffer at its limit) cannot be answered, so it starts no
+    /// timeout; the next is tried an interval later.
+    fn pinged(&mut self, now: f64, sent: bool) {
+        if sent {
+            self.unanswered.get_or_insert(now);
+        }
+        self.next_ping = now + millis(self.config.interval);
+    }
+}
+
 fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// A timer delay in whole ms: at least 1, at most `u32::MAX`.
+/// A timer delay in whole ms: at least 1, at most what `setTimeout` takes.
 fn whole_ms(ms: f64) -> u32 {
     // Clamped into u32's range first.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let ms = ms.ceil().clamp(1.0, f64::from(u32::MAX)) as u32;
+    let ms = ms.ceil().clamp(1.0, f64::from(crate::timer::MAX_DELAY_MS)) as u32;
     ms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{whole_ms, Heartbeat, HeartbeatTimer, MIN_HEARTBEAT_INTERVAL};
+    use crate::timer::MAX_DELAY_MS;
+    use crate::MAX_TIMER_DELAY;
+    use core::time::Duration;
+
+    fn timer() -> HeartbeatTimer {
+        HeartbeatTimer {
+            config: Heartbeat::new(Duration::from_secs(1), Duration::from_secs(2)),
+            last_seen: 0.0,
+            unanswered: None,
+            next_ping: 1000.0,
+            timer: None,
+        }
+    }
+
+    #[test]
+    fn a_ping_that_could_not_be_sent_is_not_counted() {
+        let mut beat = timer();
+        beat.pinged(1000.0, false);
+        assert_eq!(beat.unanswered, None);
+        assert_eq!(beat.next_ping, 2000.0);
+        beat.pinged(2000.0, true);
+        assert_eq!(beat.unanswered, Some(2000.0));
+        // The oldest unanswered ping counts.
+        beat.pinged(3000.0, true);
+        assert_eq!(beat.unanswered, Some(2000.0));
+    }
+
+    #[test]
+    fn intervals_and_timeouts_are_kept_within_floor_and_ceiling() {
+        let beat = Heartbeat::new(Duration::ZERO, Duration::MAX);
+        assert_eq!(beat.interval, MIN_HEARTBEAT_INTERVAL);
+        assert_eq!(beat.timeout, MAX_TIMER_DELAY);
+        let beat = Heartbeat::new(Duration::MAX, Duration::ZERO);
+        assert_eq!(beat.interval, MAX_TIMER_DELAY);
+        assert_eq!(whole_ms(1e300), MAX_DELAY_MS);
+        assert_eq!(whole_ms(-5.0), 1);
+    }
 }

@@ -86,11 +86,12 @@ mod socket;
 pub use backoff::{Backoff, DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY};
 pub use config::{
     ReconnectConfig, DEFAULT_OUTBOX_BYTES, DEFAULT_OUTBOX_MESSAGES, DEFAULT_STABLE_AFTER,
+    MAX_OUTBOX_BYTES, MAX_OUTBOX_MESSAGES,
 };
 #[doc(hidden)]
 pub use driver::live_drivers;
 pub use error::{ReconnectError, SendError};
 pub use event::{DisconnectReason, Event, UnsentReason};
-pub use heartbeat::Heartbeat;
+pub use heartbeat::{Heartbeat, MIN_HEARTBEAT_INTERVAL};
 pub use outbox::{message_size, WhenFull};
 pub use socket::{ReconnectingSender, ReconnectingWebSocket};

@@ -363,7 +363,12 @@ impl Sink<Message> for ReconnectingSender {
     ) -> Poll<Result<(), ReconnectError>> {
         let sender = {
             let shared = self.shared.borrow();
-            state_error(shared.phase).map_err(ReconnectError::from)?;
+            if let Err(error) = state_error(shared.phase) {
+                drop(shared);
+                // A wait on a connection that is gone would keep its socket's memory.
+                self.ready = None;
+                return Poll::Ready(Err(error.into()));
+            }
             if shared.outbox.is_empty() {
                 shared.sender.clone()
             } else {

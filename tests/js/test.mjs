@@ -19,7 +19,10 @@
 // - ReconnectingSocket: a server outage (/admin/outage) survived with the outbox sent
 //   in order; growing delays and gaveUp against /reject; OutboxFull and the unsent
 //   event; onEvent taking over from nextEvent(); free() releasing every listener;
-//   malformed reconnect options, and WasmSocket.connect refusing the option.
+//   malformed reconnect options (a heartbeat interval under the floor, outbox limits
+//   over their ceilings), and WasmSocket.connect refusing the
+//   option; maxBufferedAmount under the high-water mark failing no replayed message;
+// - time: connectTimeoutMs above 2^31 - 1 ms does not fire at once.
 //
 // Every await is bounded (wait()), and every test as a whole, so a hung socket fails
 // one test and not the run. Results go to window.__jsApiResults as they come, and
@@ -238,6 +241,18 @@ test("connect gives up with Timeout after connectTimeoutMs", async () => {
   eq(slow.readyState, 1, "readyState with no timeout");
 });
 
+test("connectTimeoutMs above what setTimeout takes (2^31 - 1 ms) does not fire at once", async () => {
+  const started = performance.now();
+  const ws = await wait(
+    WasmSocket.connect(`${ECHO}/slow?ms=1000`, { connectTimeoutMs: 3e9 }),
+    "connect with connectTimeoutMs: 3e9",
+  );
+  open.push(ws);
+  const took = performance.now() - started;
+  assert(took >= 900, `opened after the 1 s handshake, not timed out: took ${took} ms`);
+  eq(ws.readyState, 1, "readyState");
+});
+
 test("connect refuses malformed options with TypeError or RangeError", async () => {
   const url = `${ECHO}/echo`;
   await rejects(WasmSocket.connect(url, "echo"), "TypeError", "options string", "must be an object");
@@ -275,6 +290,22 @@ test("maxBufferedAmount refuses sends with BufferFull while that much is buffere
   const unlimited = await connect("/echo", { maxBufferedAmount: null });
   unlimited.sendBytes(new Uint8Array(4 << 20));
   unlimited.sendText("not refused");
+});
+
+test("maxBufferedAmount below the high-water mark: a ReconnectingSocket's outbox goes out whole", async () => {
+  // Queued before the connection opens, then sent as fast as backpressure allows:
+  // the high-water mark (1 MiB) is lowered under the 1024-byte limit, so no send of
+  // the replay is refused with BufferFull.
+  const ws = reconnecting("/echo", {}, { maxBufferedAmount: 1024 });
+  const sent = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${i}`.padEnd(1000, "."));
+  for (const text of sent) ws.sendText(text);
+  const echoes = [];
+  while (echoes.length < sent.length) {
+    const event = await wait(ws.nextEvent(), "the echoes");
+    assert(event !== null && event.type !== "unsent", `unexpected event: ${show(event)}`);
+    if (event.type === "message") echoes.push(event.data);
+  }
+  deepEq(echoes, sent, "every queued message echoed, in order");
 });
 
 test("sendText round-trips text, Unicode included", async () => {
@@ -848,6 +879,9 @@ test("ReconnectingSocket refuses malformed options; WasmSocket.connect refuses r
     [{ reconnect: { outbox: { whenFull: "drop" } } }, "TypeError", "whenFull"],
     [{ reconnect: { replay: "yes" } }, "TypeError", "replay"],
     [{ reconnect: { heartbeat: { intervalMs: 10 } } }, "TypeError", "timeoutMs"],
+    [{ reconnect: { heartbeat: { intervalMs: 0, timeoutMs: 100 } } }, "RangeError", "intervalMs must be at least 50"],
+    [{ reconnect: { outbox: { maxMessages: 65537 } } }, "RangeError", "maxMessages must be at most 65536"],
+    [{ reconnect: { outbox: { maxBytes: 2 ** 32 - 1 } } }, "RangeError", "maxBytes must be at most 67108864"],
     [{ connectTimeoutMs: "1" }, "TypeError", "connectTimeoutMs"],
   ];
   for (const [options, name, part] of bad) {
