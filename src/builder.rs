@@ -103,7 +103,8 @@ impl WebSocketBuilder {
     }
 
     /// Bounds the messages received but not yet read from the stream: at most
-    /// `messages` messages and `bytes` bytes (a text counts its UTF-8 bytes) wait.
+    /// `messages` messages and `bytes` bytes wait (a text counts one byte per UTF-16
+    /// code unit: its UTF-8 bytes for ASCII; its JavaScript `length`).
     /// The browser cannot pause reading, so when the reader does not keep up, the
     /// message that does not fit closes the socket with
     /// [`CLOSE_BACKLOG_FULL`](crate::CLOSE_BACKLOG_FULL), and the stream yields the

@@ -5,7 +5,6 @@
 //! `ArrayBuffer`, `size` of a `Blob`, the UTF-8 length of a string) before anything is
 //! copied into wasm memory: a refused message never reaches it.
 
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The largest message received unless set: 16 MiB (16,777,216 bytes).
@@ -64,19 +63,22 @@ impl Default for Limits {
 /// A received message's size in bytes, read from the JavaScript value alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Size {
-    /// Within `max_message_size`: its size (a text counts its UTF-8 bytes).
+    /// Within `max_message_size`: its size for the backlog bound (a text counts
+    /// its UTF-16 code units: the bytes of its UTF-8 for ASCII text; counting its
+    /// UTF-8 would cost a pass over every text).
     Within(usize),
     /// Over it: its size (exact; a text counts its UTF-8 bytes).
     Over(u64),
 }
 
 impl Limits {
-    /// The size of a message event's `data`, checked against `max_message_size`.
+    /// The size of a message event's `data`, checked against `max_message_size`
+    /// (for which a text counts its UTF-8 bytes).
     ///
     /// A string's `length` counts UTF-16 code units, and its UTF-8 takes from one to
-    /// three bytes per unit: a string of at most a third of the limit is within it, one
-    /// longer than the limit is over it, and only in between are its UTF-8 bytes
-    /// counted (in JavaScript, without copying it). Data of another type (which the
+    /// three bytes per unit: a string of at most a third of the limit is within it,
+    /// and only a longer one has its UTF-8 bytes counted (by the browser, without
+    /// copying it into wasm memory). Data of another type (which the
     /// standard never delivers) counts as 0 and is refused when read.
     pub(crate) fn size_of(&self, data: &JsValue) -> Size {
         let limit = self.max_message_size;
@@ -84,9 +86,13 @@ impl Limits {
             if length <= (limit / 3) as f64 {
                 return Size::Within(whole(length));
             }
-            // UTF-8 takes at least a byte per unit: over the limit either way, but
-            // counted, so that the error says how large it is.
-            utf8_length(data)
+            // Counted even when the units alone are over the limit, so that the
+            // error says how large it is.
+            let utf8 = utf8_length(data);
+            if utf8 > limit as f64 {
+                return Size::Over(whole_u64(utf8));
+            }
+            length
         } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
             buffer.byte_length().into()
         } else if let Some(blob) = data.dyn_ref::<web_sys::Blob>() {
@@ -102,37 +108,24 @@ impl Limits {
     }
 }
 
-#[wasm_bindgen(inline_js = r#"
-export function string_length(value) {
-  return typeof value === "string" ? value.length : -1;
-}
-export function utf8_length(text) {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next < 0xe000) { bytes += 4; i++; } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-"#)]
-extern "C" {
-    /// A string's `length` (UTF-16 code units), or -1 for any other value.
-    #[wasm_bindgen(js_name = string_length)]
-    fn js_string_length(value: &JsValue) -> f64;
-
-    /// The UTF-8 length of a string, counted without copying it (an unpaired
-    /// surrogate counts as the three bytes of U+FFFD, which replaces it).
-    fn utf8_length(text: &JsValue) -> f64;
-}
-
+/// A string's `length` (UTF-16 code units); `None` for any other value.
 fn string_length(value: &JsValue) -> Option<f64> {
-    let length = js_string_length(value);
-    (length >= 0.0).then_some(length)
+    value
+        .dyn_ref::<js_sys::JsString>()
+        .map(|text| f64::from(text.length()))
+}
+
+/// The UTF-8 length of a string, measured by the browser without copying it into
+/// wasm memory: the size of a `Blob` made of it (which encodes it as UTF-8, an
+/// unpaired surrogate as the three bytes of U+FFFD, as the socket did).
+fn utf8_length(text: &JsValue) -> f64 {
+    web_sys::Blob::new_with_str_sequence(&js_sys::Array::of1(text))
+        // The constructor throws only for values it cannot convert; a string always
+        // converts. Were it to fail, the UTF-16 length is the least the text takes.
+        .map_or_else(
+            |_| string_length(text).unwrap_or_default(),
+            |blob| blob.size(),
+        )
 }
 
 /// A size known to be within a `usize` limit.

@@ -61,7 +61,8 @@ pub enum Event {
     Dropped {
         /// How many messages were dropped.
         messages: usize,
-        /// Their size in bytes (a text counts its UTF-8 bytes).
+        /// Their size in bytes (a text counts its UTF-16 code units, as for
+        /// [`max_backlog`](crate::WebSocketBuilder::max_backlog)).
         bytes: usize,
     },
     /// Messages accepted by a send that were not, and will not be, sent: never lost
