@@ -7,6 +7,10 @@
 //! and each message's buffer is allocated just before its reader frees the last
 //! one's, so the allocator keeps reusing the same memory.
 //!
+//! The queue is bounded ([`Limits`]): a message over the size limit, or one more
+//! than the backlog allows, is not kept; the stream's last item is then the typed
+//! error, and the listener closes the socket.
+//!
 //! The listener holds an `Rc<RefCell<Inbox>>`, never the socket itself, so there is
 //! no reference cycle: dropping the socket drops the listener, which drops its handle
 //! on the inbox.
