@@ -14,6 +14,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::rc::Rc;
 
+use crate::inbox::Waiter;
 use crate::socket::Core;
 use crate::timer::Timeout;
 use crate::{Error, ReadyState, Result};
@@ -77,6 +78,8 @@ pub(crate) struct Pacer {
     interval: u32,
     /// `bufferedAmount` and the time (ms) at the last look, to estimate the drain rate.
     last: Option<(u32, f64)>,
+    /// Its place among the inbox's waiters, so that a close wakes it at once.
+    pub(crate) waiter: Waiter,
 }
 
 impl Pacer {
@@ -106,7 +109,12 @@ impl Pacer {
             if let Some(timer) = &mut self.timer {
                 if Pin::new(timer).poll(cx).is_pending() {
                     // A close wakes this task at once rather than at the next look.
-                    if socket.inbox.borrow_mut().poll_closed(cx).is_ready() {
+                    if socket
+                        .inbox
+                        .borrow_mut()
+                        .poll_closed(cx, &mut self.waiter)
+                        .is_ready()
+                    {
                         continue;
                     }
                     return Poll::Pending;

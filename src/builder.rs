@@ -3,6 +3,7 @@
 use core::time::Duration;
 
 use crate::backpressure::WaterMarks;
+use crate::limits::Limits;
 use crate::socket::{Socket, SocketOptions};
 use crate::wait::Opened;
 use crate::{validate_protocols, BinaryType, Result, WebSocket};
@@ -93,6 +94,49 @@ impl WebSocketBuilder {
     pub fn max_buffered_amount(mut self, limit: Option<u32>) -> Self {
         self.options.max_buffered_amount = limit.map(|limit| limit.max(1));
         self
+    }
+
+    /// Refuses received messages larger than `bytes`: such a message is not kept nor
+    /// handed to any callback (its size is read from the browser's value before
+    /// anything is copied into wasm memory; a text counts its UTF-8 bytes), the
+    /// socket is closed with [`CLOSE_MESSAGE_TOO_LARGE`](crate::CLOSE_MESSAGE_TOO_LARGE)
+    /// and the stream yields [`Error::MessageTooLarge`](crate::Error::MessageTooLarge)
+    /// after the messages before it. Other sockets are unaffected.
+    ///
+    /// Default: [`DEFAULT_MAX_MESSAGE_SIZE`](crate::DEFAULT_MAX_MESSAGE_SIZE) (16 MiB).
+    /// `usize::MAX` takes whatever the browser accepts (Chromium takes 64 MiB and
+    /// more), which then decides how much wasm memory the page keeps for good.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.options.limits.max_message_size = bytes;
+        self
+    }
+
+    /// Bounds the messages received but not yet read from the stream: at most
+    /// `messages` messages and `bytes` bytes wait (a text counts one byte per UTF-16
+    /// code unit: its UTF-8 bytes for ASCII; its JavaScript `length`).
+    /// The browser cannot pause reading, so when the reader does not keep up, the
+    /// message that does not fit closes the socket with
+    /// [`CLOSE_BACKLOG_FULL`](crate::CLOSE_BACKLOG_FULL), and the stream yields the
+    /// messages it kept, in order, then
+    /// [`Error::BacklogFull`](crate::Error::BacklogFull): never growing until the tab
+    /// dies, never dropping a message silently. Callbacks are not bounded (they get
+    /// each message as it arrives); a split socket whose receiver was dropped keeps
+    /// nothing.
+    ///
+    /// Defaults: [`DEFAULT_MAX_BACKLOG_MESSAGES`](crate::DEFAULT_MAX_BACKLOG_MESSAGES)
+    /// (65,536) and [`DEFAULT_MAX_BACKLOG_BYTES`](crate::DEFAULT_MAX_BACKLOG_BYTES)
+    /// (64 MiB). A [`ReconnectingWebSocket`](crate::ReconnectingWebSocket) applies the
+    /// same bound to its unread events.
+    pub fn max_backlog(mut self, messages: usize, bytes: usize) -> Self {
+        self.options.limits.max_backlog_messages = messages;
+        self.options.limits.max_backlog_bytes = bytes;
+        self
+    }
+
+    /// The receive limits, for the reconnecting socket's own queue.
+    #[cfg(feature = "reconnect")]
+    pub(crate) fn limits(&self) -> Limits {
+        self.options.limits
     }
 
     /// Sets the backpressure marks, in bytes of `bufferedAmount`: the

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 
+use crate::limits::{Limits, Size};
 use crate::listener::Listener;
 use crate::{CloseEvent, Message, WebSocketSender};
 
@@ -20,12 +21,19 @@ impl WebSocketSender {
     /// Calls `callback` with every message the socket receives from now on, in
     /// arrival order, alongside the stream (which still receives them too, unless its
     /// receiver was dropped).
+    ///
+    /// A message over the size limit
+    /// ([`max_message_size`](crate::WebSocketBuilder::max_message_size)) is not handed
+    /// over (nor copied into wasm memory): the socket is closed with
+    /// [`CLOSE_MESSAGE_TOO_LARGE`](crate::CLOSE_MESSAGE_TOO_LARGE) instead.
     pub fn on_message(&self, mut callback: impl FnMut(Message) + 'static) -> Subscription {
+        let limits = self.socket.limits;
         self.subscribe(&["message"], move |event| {
             // The standard only delivers strings, ArrayBuffers and Blobs.
             let message = event
                 .dyn_ref::<web_sys::MessageEvent>()
-                .map(|event| Message::from_event_data(event.data()));
+                .and_then(|event| within_limit(&limits, event))
+                .map(Message::from_event_data);
             if let Some(Ok(message)) = message {
                 callback(message);
             }
@@ -35,7 +43,8 @@ impl WebSocketSender {
     /// Calls `callback` with the `data` of every message event, as the browser made it
     /// (a string, an `ArrayBuffer`, or a `Blob` in [`BinaryType::Blob`](crate::BinaryType)
     /// mode), unconverted: for code that hands messages on to JavaScript without a round
-    /// trip through wasm memory (the npm package's `onMessage` does).
+    /// trip through wasm memory (the npm package's `onMessage` does). A message over the
+    /// size limit is not handed over, as for [`on_message`](Self::on_message).
     ///
     /// ```no_run
     /// # fn run(ws: &wasm_websocket::WebSocket, forward: js_sys::Function) {
@@ -48,9 +57,13 @@ impl WebSocketSender {
         &self,
         mut callback: impl FnMut(wasm_bindgen::JsValue) + 'static,
     ) -> Subscription {
+        let limits = self.socket.limits;
         self.subscribe(&["message"], move |event| {
-            if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                callback(event.data());
+            if let Some(data) = event
+                .dyn_ref::<web_sys::MessageEvent>()
+                .and_then(|event| within_limit(&limits, event))
+            {
+                callback(data);
             }
         })
     }
@@ -100,6 +113,14 @@ impl WebSocketSender {
         self.subscribe(&["error"], move |_| callback())
     }
 
+    /// How many futures' wakers the socket holds (waiting for open, close or a
+    /// drained buffer); for leak tests.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn waiting_wakers(&self) -> usize {
+        self.socket.inbox.borrow().waiters()
+    }
+
     fn subscribe(
         &self,
         kinds: &'static [&'static str],
@@ -107,6 +128,19 @@ impl WebSocketSender {
     ) -> Subscription {
         Subscription {
             _listener: Listener::new(&self.socket.raw, kinds, callback),
+        }
+    }
+}
+
+/// The event's `data` if it is within the size limit; else closes the socket (a
+/// callback may be the only reader) and hands nothing over.
+fn within_limit(limits: &Limits, event: &web_sys::MessageEvent) -> Option<wasm_bindgen::JsValue> {
+    let data = event.data();
+    match limits.size_of(&data) {
+        Size::Within(_) => Some(data),
+        Size::Over(_) => {
+            crate::socket::close_for_limit(event, crate::CLOSE_MESSAGE_TOO_LARGE);
+            None
         }
     }
 }

@@ -94,6 +94,32 @@ pub enum Error {
         /// The JavaScript type (or constructor name) of the data.
         type_name: String,
     },
+    /// A received message was larger than the socket's limit
+    /// ([`WebSocketBuilder::max_message_size`](crate::WebSocketBuilder::max_message_size)).
+    /// Its size was read from the browser's value (a text counts its UTF-8 bytes)
+    /// and nothing of it was copied into wasm memory; the socket was closed with
+    /// [`CLOSE_MESSAGE_TOO_LARGE`](crate::CLOSE_MESSAGE_TOO_LARGE) and the stream
+    /// ends after this error.
+    #[error("received a message of {size} bytes, the limit is {limit}")]
+    MessageTooLarge {
+        /// The message's size in bytes.
+        size: u64,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// More messages (or bytes) waited unread than the socket's bound allows
+    /// ([`WebSocketBuilder::max_backlog`](crate::WebSocketBuilder::max_backlog)): the
+    /// reader did not keep up. Messages received before are still yielded first, in
+    /// order; the one that did not fit and any after it are not kept. The socket was
+    /// closed with [`CLOSE_BACKLOG_FULL`](crate::CLOSE_BACKLOG_FULL) and the stream
+    /// ends after this error.
+    #[error("{messages} unread messages ({bytes} bytes) wait, the next one did not fit")]
+    BacklogFull {
+        /// Unread messages waiting when the next one arrived.
+        messages: usize,
+        /// Their size in bytes.
+        bytes: usize,
+    },
     /// A JavaScript exception, with its `name` and `message`.
     #[error("{0}")]
     Js(JsError),

@@ -7,29 +7,60 @@
 //! and each message's buffer is allocated just before its reader frees the last
 //! one's, so the allocator keeps reusing the same memory.
 //!
+//! The queue is bounded ([`Limits`]): a message over the size limit, or one more
+//! than the backlog allows, is not kept; the stream's last item is then the typed
+//! error, and the listener closes the socket.
+//!
 //! The listener holds an `Rc<RefCell<Inbox>>`, never the socket itself, so there is
 //! no reference cycle: dropping the socket drops the listener, which drops its handle
 //! on the inbox.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::JsValue;
 
+use crate::limits::{Limits, Size, CLOSE_BACKLOG_FULL, CLOSE_MESSAGE_TOO_LARGE};
 use crate::{CloseEvent, Error, Message, Result};
 
 /// One entry of the queue.
 #[derive(Debug)]
 enum Received {
-    /// A message event's `data`, converted when read.
-    Data(JsValue),
-    /// The abnormal close that ends the stream.
-    Failed(Error),
+    /// A message event's `data` and its size in bytes, converted when read.
+    Data(JsValue, usize),
+    /// The error that ends the stream: an abnormal close or a receive limit (boxed,
+    /// so that a queue entry stays small).
+    Failed(Box<Error>),
+}
+
+/// What the listener must do after recording a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Kept (or ignored, after the stream failed).
+    Kept,
+    /// A limit was exceeded: close the socket with this code.
+    Close(u16),
+}
+
+/// A waiting future's waker, in a cell the future owns and the inbox holds weakly: a
+/// dropped future's entry is pruned, so the list does not grow with the number of
+/// futures that ever waited, only with those waiting now.
+#[derive(Debug, Default)]
+pub(crate) struct Waiter {
+    cell: Option<Rc<RefCell<Option<Waker>>>>,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Inbox {
     queue: VecDeque<Received>,
+    limits: Limits,
+    /// Messages and bytes in the queue.
+    messages: usize,
+    bytes: usize,
+    /// True once a receive limit failed the stream: later messages are not kept.
+    failed: bool,
     opened: bool,
     close: Option<CloseEvent>,
     /// True once the receiving half is dropped: nothing is queued for it any more
@@ -37,22 +68,67 @@ pub(crate) struct Inbox {
     discard: bool,
     /// The receiving half's waker.
     receiver: Option<Waker>,
-    /// Wakers of futures waiting for open or close.
-    waiters: Vec<Waker>,
+    /// The wakers of futures waiting for open or close (see [`Waiter`]).
+    waiters: Vec<Weak<RefCell<Option<Waker>>>>,
+    /// The length from which the next registration first prunes dead entries.
+    prune_at: usize,
 }
 
 impl Inbox {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn on_open(&mut self) {
         self.opened = true;
         self.wake_waiters();
     }
 
-    /// Records a received message's `data`. Only called while the receiving half
-    /// lives: [`Socket::stop_receiving`](crate::socket::Socket::stop_receiving) stops
-    /// listening for messages when it goes.
-    pub(crate) fn on_message(&mut self, data: JsValue) {
-        self.queue.push_back(Received::Data(data));
+    /// Records a received message's `data`, unless it breaks a receive limit: then
+    /// the stream gets the typed error (after the messages before it) and the socket
+    /// must be closed. Its size is read from the JavaScript value: nothing of a
+    /// refused message is copied into wasm memory. Only called while the receiving
+    /// half lives: [`Socket::stop_receiving`](crate::socket::Socket::stop_receiving)
+    /// stops listening for messages when it goes.
+    pub(crate) fn on_message(&mut self, data: JsValue) -> Verdict {
+        if self.failed || self.discard {
+            return Verdict::Kept;
+        }
+        let (error, code) = match self.limits.size_of(&data) {
+            Size::Over(size) => (
+                Error::MessageTooLarge {
+                    size,
+                    limit: self.limits.max_message_size,
+                },
+                CLOSE_MESSAGE_TOO_LARGE,
+            ),
+            Size::Within(size)
+                if self.messages >= self.limits.max_backlog_messages
+                    || self.bytes.saturating_add(size) > self.limits.max_backlog_bytes =>
+            {
+                (
+                    Error::BacklogFull {
+                        messages: self.messages,
+                        bytes: self.bytes,
+                    },
+                    CLOSE_BACKLOG_FULL,
+                )
+            }
+            Size::Within(size) => {
+                self.queue.push_back(Received::Data(data, size));
+                self.messages += 1;
+                self.bytes += size;
+                self.wake_receiver();
+                return Verdict::Kept;
+            }
+        };
+        self.failed = true;
+        self.queue.push_back(Received::Failed(Box::new(error)));
         self.wake_receiver();
+        Verdict::Close(code)
     }
 
     /// Records the close; only the first one counts (a connection this crate failed
@@ -61,16 +137,18 @@ impl Inbox {
         if self.close.is_some() {
             return;
         }
-        if !self.discard && !event.was_clean {
-            self.queue.push_back(Received::Failed(if self.opened {
-                Error::AbnormalClose {
-                    event: event.clone(),
-                }
-            } else {
-                Error::ConnectionFailed {
-                    event: event.clone(),
-                }
-            }));
+        // After a receive limit failed the stream, its error is the one reported.
+        if !self.discard && !self.failed && !event.was_clean {
+            self.queue
+                .push_back(Received::Failed(Box::new(if self.opened {
+                    Error::AbnormalClose {
+                        event: event.clone(),
+                    }
+                } else {
+                    Error::ConnectionFailed {
+                        event: event.clone(),
+                    }
+                })));
         }
         self.close = Some(event);
         self.wake_receiver();
@@ -81,14 +159,30 @@ impl Inbox {
     pub(crate) fn discard_messages(&mut self) {
         self.discard = true;
         self.queue = VecDeque::new();
+        self.messages = 0;
+        self.bytes = 0;
         self.receiver = None;
     }
 
     /// The next message; `None` once the socket has closed and all are read.
     pub(crate) fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Message>>> {
+        self.poll_data(cx)
+            .map(|item| item.map(|item| item.and_then(|(data, _)| Message::from_event_data(data))))
+    }
+
+    /// The next message as the browser made it, with its size, unconverted; `None`
+    /// once the socket has closed and all are read.
+    pub(crate) fn poll_data(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(JsValue, usize)>>> {
         match self.queue.pop_front() {
-            Some(Received::Data(data)) => return Poll::Ready(Some(Message::from_event_data(data))),
-            Some(Received::Failed(error)) => return Poll::Ready(Some(Err(error))),
+            Some(Received::Data(data, size)) => {
+                self.messages -= 1;
+                self.bytes -= size;
+                return Poll::Ready(Some(Ok((data, size))));
+            }
+            Some(Received::Failed(error)) => return Poll::Ready(Some(Err(*error))),
             None => {}
         }
         if self.close.is_some() {
@@ -105,18 +199,26 @@ impl Inbox {
     }
 
     /// Ready with the close event once the socket has closed.
-    pub(crate) fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<CloseEvent> {
+    pub(crate) fn poll_closed(
+        &mut self,
+        cx: &mut Context<'_>,
+        waiter: &mut Waiter,
+    ) -> Poll<CloseEvent> {
         match &self.close {
             Some(event) => Poll::Ready(event.clone()),
             None => {
-                self.wait(cx);
+                self.wait(cx, waiter);
                 Poll::Pending
             }
         }
     }
 
     /// Ready once the socket is open (`Ok`) or closed before opening (`Err`).
-    pub(crate) fn poll_open(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    pub(crate) fn poll_open(
+        &mut self,
+        cx: &mut Context<'_>,
+        waiter: &mut Waiter,
+    ) -> Poll<Result<()>> {
         if self.opened {
             return Poll::Ready(Ok(()));
         }
@@ -125,13 +227,36 @@ impl Inbox {
                 event: event.clone(),
             }));
         }
-        self.wait(cx);
+        self.wait(cx, waiter);
         Poll::Pending
     }
 
-    fn wait(&mut self, cx: &mut Context<'_>) {
-        if !self.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-            self.waiters.push(cx.waker().clone());
+    /// How many waiters the inbox holds (live and not yet pruned); for leak tests.
+    pub(crate) fn waiters(&self) -> usize {
+        self.waiters.len()
+    }
+
+    /// Keeps the waker of `waiter`, in its own cell: one entry per waiting future,
+    /// whatever the number of polls. Dead entries (of dropped futures) are pruned
+    /// whenever the list has doubled since the last pruning, so it holds at most
+    /// about twice the futures alive.
+    fn wait(&mut self, cx: &mut Context<'_>, waiter: &mut Waiter) {
+        let cell = match &waiter.cell {
+            Some(cell) => Rc::clone(cell),
+            None => {
+                if self.waiters.len() >= self.prune_at {
+                    self.waiters.retain(|w| w.strong_count() > 0);
+                    self.prune_at = (self.waiters.len() * 2).max(8);
+                }
+                let cell = Rc::new(RefCell::new(None));
+                self.waiters.push(Rc::downgrade(&cell));
+                waiter.cell = Some(Rc::clone(&cell));
+                cell
+            }
+        };
+        let mut slot = cell.borrow_mut();
+        if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *slot = Some(cx.waker().clone());
         }
     }
 
@@ -142,8 +267,15 @@ impl Inbox {
     }
 
     fn wake_waiters(&mut self) {
-        for waker in self.waiters.drain(..) {
-            waker.wake();
-        }
+        self.waiters.retain(|weak| {
+            let Some(cell) = weak.upgrade() else {
+                return false;
+            };
+            let waker = cell.borrow_mut().take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+            true
+        });
     }
 }

@@ -15,6 +15,10 @@
 //!   `send_*_when_ready` methods wait while the browser's `bufferedAmount` is above a
 //!   high-water mark (1 MiB by default) until it drains to a low-water mark
 //!   ([`WebSocketBuilder::backpressure`]), so streaming never buffers without bound.
+//! - Receive limits: a message over 16 MiB, or a reader that lets more than 65,536
+//!   messages or 64 MiB wait unread, closes the socket with a typed error
+//!   ([`Error::MessageTooLarge`], [`Error::BacklogFull`]) instead of taking the page
+//!   down ([`WebSocketBuilder::max_message_size`], [`WebSocketBuilder::max_backlog`]).
 //! - Close codes and reasons are checked before the browser sees them.
 //! - Every JavaScript closure is owned and removed on drop: nothing leaks, and nothing
 //!   fires after drop.
@@ -71,6 +75,7 @@ pub mod canvas;
 mod close;
 mod error;
 mod inbox;
+mod limits;
 mod listener;
 mod message;
 mod protocol;
@@ -96,6 +101,10 @@ pub use callbacks::Subscription;
 pub use close::{validate_close, CloseCode, CloseEvent, MAX_CLOSE_REASON_BYTES};
 pub use error::{Error, JsError, Result};
 #[doc(hidden)]
+pub use limits::{
+    CLOSE_BACKLOG_FULL, CLOSE_MESSAGE_TOO_LARGE, DEFAULT_MAX_BACKLOG_BYTES,
+    DEFAULT_MAX_BACKLOG_MESSAGES, DEFAULT_MAX_MESSAGE_SIZE,
+};
 pub use listener::live_listeners;
 pub use message::{read_blob, Message};
 pub use protocol::validate_protocols;

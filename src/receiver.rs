@@ -10,6 +10,21 @@ use crate::socket::Socket;
 /// A clean close ends the stream (`None`); an abnormal one (the server vanished, code
 /// 1006) yields one [`Error::AbnormalClose`](crate::Error::AbnormalClose) first.
 ///
+/// # Errors
+/// Each error is the stream's last item (then `None`), after every message received
+/// before it:
+/// - [`Error::AbnormalClose`](crate::Error::AbnormalClose): the connection was lost
+///   without a closing handshake (the browser's close event, `wasClean` false);
+/// - [`Error::MessageTooLarge`](crate::Error::MessageTooLarge): a message was over
+///   [`max_message_size`](crate::WebSocketBuilder::max_message_size); it was not kept
+///   and the socket was closed with [`CLOSE_MESSAGE_TOO_LARGE`](crate::CLOSE_MESSAGE_TOO_LARGE);
+/// - [`Error::BacklogFull`](crate::Error::BacklogFull): more messages waited unread
+///   than [`max_backlog`](crate::WebSocketBuilder::max_backlog) allows (the browser
+///   cannot pause a WebSocket); the socket was closed with
+///   [`CLOSE_BACKLOG_FULL`](crate::CLOSE_BACKLOG_FULL);
+/// - [`Error::UnexpectedData`](crate::Error::UnexpectedData) for data the standard
+///   never delivers (not the last item: the stream goes on).
+///
 /// Dropping the receiver stops the socket from keeping messages (use callbacks alone by
 /// splitting and dropping it); the socket itself stays open while a sender lives.
 #[derive(Debug)]

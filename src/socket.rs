@@ -13,7 +13,8 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::backpressure::WaterMarks;
-use crate::inbox::Inbox;
+use crate::inbox::{Inbox, Verdict};
+use crate::limits::Limits;
 use crate::listener::Listener;
 use crate::{BinaryType, CloseEvent, Error, ReadyState, Result};
 
@@ -24,6 +25,7 @@ pub(crate) struct SocketOptions {
     pub(crate) binary_type: BinaryType,
     pub(crate) max_buffered_amount: Option<u32>,
     pub(crate) water_marks: WaterMarks,
+    pub(crate) limits: Limits,
 }
 
 /// What the handles and the futures waiting on the socket share.
@@ -35,6 +37,7 @@ pub(crate) struct Core {
     /// The backpressure marks, the high one lowered under `max_buffered_amount` (see
     /// [`WaterMarks::under_limit`]).
     pub(crate) water_marks: WaterMarks,
+    pub(crate) limits: Limits,
     /// Whether `bufferedAmount` went above the high-water mark and has not yet come
     /// back to the low-water mark: sends through the Sink wait meanwhile.
     pub(crate) throttled: Cell<bool>,
@@ -120,7 +123,7 @@ impl Socket {
         }
         raw.set_binary_type(options.binary_type.to_web_sys());
 
-        let inbox = Rc::new(RefCell::new(Inbox::default()));
+        let inbox = Rc::new(RefCell::new(Inbox::new(options.limits)));
         let offered_protocols = !options.protocols.is_empty();
         let recorder = Rc::clone(&inbox);
         // One closure for the three events (one JS function, registered three times):
@@ -128,7 +131,10 @@ impl Socket {
         let listener = Listener::new(&raw, &["open", "message", "close"], move |event| {
             let mut inbox = recorder.borrow_mut();
             if let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() {
-                inbox.on_message(event.data());
+                if let Verdict::Close(code) = inbox.on_message(event.data()) {
+                    drop(inbox);
+                    close_for_limit(event, code);
+                }
             } else if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
                 inbox.on_close(CloseEvent::from(event));
             } else {
@@ -157,6 +163,7 @@ impl Socket {
                 inbox,
                 max_buffered_amount: options.max_buffered_amount,
                 water_marks: options.water_marks.under_limit(options.max_buffered_amount),
+                limits: options.limits,
                 throttled: Cell::new(false),
                 closed_futures: Cell::new(0),
                 close_listener: RefCell::new(None),
@@ -178,6 +185,23 @@ impl Socket {
         if let Ok(mut inbox) = self.inbox.try_borrow_mut() {
             inbox.discard_messages();
         }
+    }
+}
+
+/// Closes the socket a message event came from, after it broke a receive limit (the
+/// browser fires no more message events once it is closing).
+pub(crate) fn close_for_limit(event: &web_sys::MessageEvent, code: u16) {
+    if let Some(raw) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::WebSocket>().ok())
+    {
+        let reason = if code == crate::CLOSE_MESSAGE_TOO_LARGE {
+            "message too large"
+        } else {
+            "too many unread messages"
+        };
+        // A code in 4000..=4999 and a short reason: close() does not throw for them.
+        let _ = raw.close_with_code_and_reason(code, reason);
     }
 }
 

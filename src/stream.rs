@@ -38,12 +38,13 @@ impl Sink<Message> for WebSocketSender {
         Poll::Ready(Ok(()))
     }
 
-    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
         self.close()?;
-        self.socket
+        let this = &mut *self;
+        this.socket
             .inbox
             .borrow_mut()
-            .poll_closed(cx)
+            .poll_closed(cx, &mut this.pacer.waiter)
             .map(|_| Ok(()))
     }
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use crate::timer::Timeout;
 
+use crate::inbox::Waiter;
 use crate::socket::{Core, Socket};
 use crate::{CloseEvent, Error, Result};
 
@@ -20,12 +21,16 @@ use crate::{CloseEvent, Error, Result};
 #[must_use = "futures do nothing unless polled"]
 pub struct Closed {
     socket: Rc<Core>,
+    waiter: Waiter,
 }
 
 impl Closed {
     pub(crate) fn new(socket: Rc<Core>) -> Self {
         socket.add_closed_future();
-        Self { socket }
+        Self {
+            socket,
+            waiter: Waiter::default(),
+        }
     }
 }
 
@@ -38,8 +43,12 @@ impl Drop for Closed {
 impl Future for Closed {
     type Output = CloseEvent;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<CloseEvent> {
-        self.socket.inbox.borrow_mut().poll_closed(cx)
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<CloseEvent> {
+        let this = &mut *self;
+        this.socket
+            .inbox
+            .borrow_mut()
+            .poll_closed(cx, &mut this.waiter)
     }
 }
 
@@ -47,12 +56,17 @@ impl Future for Closed {
 pub(crate) struct Opened<'a> {
     socket: &'a Socket,
     timer: Option<(Timeout, Duration)>,
+    waiter: Waiter,
 }
 
 impl<'a> Opened<'a> {
     pub(crate) fn new(socket: &'a Socket, timeout: Option<Duration>) -> Self {
         let timer = timeout.map(|after| (Timeout::new(crate::timer::millis(after)), after));
-        Self { socket, timer }
+        Self {
+            socket,
+            timer,
+            waiter: Waiter::default(),
+        }
     }
 }
 
@@ -60,7 +74,13 @@ impl Future for Opened<'_> {
     type Output = Result<()>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
-        if let Poll::Ready(result) = self.socket.inbox.borrow_mut().poll_open(cx) {
+        let this = &mut *self;
+        if let Poll::Ready(result) = this
+            .socket
+            .inbox
+            .borrow_mut()
+            .poll_open(cx, &mut this.waiter)
+        {
             return Poll::Ready(result);
         }
         if let Some((timer, after)) = &mut self.timer {

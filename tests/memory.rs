@@ -10,16 +10,26 @@
 //!   every echo checked): the same bounds
 //! - a backlog of 16 MiB of unread messages waits in the JS heap: the wasm memory grows
 //!   by at most 4 MiB while it arrives, and every message then reads back in order
+//! - 10,000 tasks that each waited in `send_bytes_when_ready` (100 at a time) leave the
+//!   socket holding no more wakers than one batch's, and the same bounds on memory
+//! - a reconnecting socket whose events are never read (a send-only user) receives
+//!   100,000 messages of 1 KiB: once its unread messages reach the default bound
+//!   (65,536), the same bounds hold; the messages wait in the JS heap
 //!
 //! `cargo xtask bench` runs the same workloads in Chromium and reports the figures.
 
 mod common;
 
 use common::{echo, next, pattern, url, wait};
+use futures::channel::mpsc;
+use futures::StreamExt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use wasm_websocket::{live_listeners, Message, WebSocket};
+use wasm_websocket::reconnect::ReconnectConfig;
+use wasm_websocket::{
+    live_listeners, Message, ReconnectingWebSocket, WebSocket, DEFAULT_MAX_BACKLOG_MESSAGES,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -247,4 +257,91 @@ async fn unread_messages_wait_in_the_js_heap_not_in_wasm_memory() {
     }
     ws.close().expect("close");
     wait("close", ws.closed()).await;
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_tasks_waiting_to_send_leave_no_wakers_behind() {
+    const TASKS: usize = 10_000;
+    const BATCH: usize = 100;
+    // Sends wait while more than 64 KiB is buffered, until it has all gone.
+    let ws = wait(
+        "connect",
+        WebSocket::builder(url("/echo"))
+            .backpressure(64 * 1024, 0)
+            .connect(),
+    )
+    .await
+    .expect("connect to /echo");
+    let (sender, receiver) = ws.split();
+    drop(receiver);
+    let filler = js_sys::ArrayBuffer::new(1 << 20);
+    let mut samples = Samples::new("waiting task", 3);
+    for batch in 0..TASKS / BATCH {
+        // Fills the buffer: every task of the batch waits (and registers its waker).
+        sender.send_array_buffer(&filler).expect("send the filler");
+        let (done, mut finished) = mpsc::unbounded();
+        for _ in 0..BATCH {
+            let sender = sender.clone();
+            let done = done.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = done.unbounded_send(sender.send_bytes_when_ready(&[1]).await);
+            });
+        }
+        for _ in 0..BATCH {
+            wait("a waiting send", finished.next())
+                .await
+                .expect("a task ended")
+                .expect("sent once ready");
+        }
+        if batch % 10 == 9 {
+            samples.take(u32::try_from((batch + 1) * BATCH).unwrap_or_default());
+        }
+    }
+    let wakers = sender.waiting_wakers();
+    assert!(
+        wakers <= 2 * BATCH + 8,
+        "{wakers} wakers kept after {TASKS} tasks waited, {BATCH} at a time"
+    );
+    samples.check();
+    sender.close().expect("close");
+    wait("close", sender.closed()).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_reconnecting_socket_never_read_stays_within_a_fixed_bound() {
+    const MESSAGES: usize = 100_000;
+    const BATCH: usize = 1_000;
+    let listeners_before = live_listeners();
+    let ws =
+        ReconnectingWebSocket::new(WebSocket::builder(url("/echo")), ReconnectConfig::default());
+    wait("open", async {
+        while !ws.is_open() {
+            common::settle(5).await;
+        }
+    })
+    .await;
+    let payload = pattern(1024, 7);
+    // Sampled once the unread messages have reached the default bound.
+    let mut samples = Samples::new("unread message", 1);
+    for batch in 0..MESSAGES / BATCH {
+        for _ in 0..BATCH {
+            ws.send_bytes(&payload).expect("send");
+        }
+        wait("the batch to go out", async {
+            while ws.buffered_amount() > 0 || ws.queued_messages() > 0 {
+                common::settle(1).await;
+            }
+        })
+        .await;
+        let sent = (batch + 1) * BATCH;
+        if sent % 10_000 == 0 && sent > DEFAULT_MAX_BACKLOG_MESSAGES {
+            // The echoes of this batch arrive meanwhile.
+            common::settle(50).await;
+            samples.take(u32::try_from(sent).unwrap_or_default());
+        }
+    }
+    samples.check();
+    drop(ws);
+    common::settle(50).await;
+    assert_eq!(live_listeners(), listeners_before);
 }

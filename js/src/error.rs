@@ -59,6 +59,8 @@ impl Kind for Error {
             Error::AbnormalClose { .. } => "AbnormalClose",
             Error::BufferFull { .. } => "BufferFull",
             Error::UnexpectedData { .. } => "UnexpectedData",
+            Error::MessageTooLarge { .. } => "MessageTooLarge",
+            Error::BacklogFull { .. } => "BacklogFull",
             Error::Js(js) => return js.name.clone(),
             // A kind added later: its Rust name, as Debug shows it.
             other => return variant_name(other),

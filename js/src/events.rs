@@ -40,6 +40,11 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
                     set("silentForMs", &millis(silent_for));
                 }
                 DisconnectReason::Requested => set("reason", &"requested".into()),
+                DisconnectReason::ReceiveLimit { error, event } => {
+                    set("reason", &"receiveLimit".into());
+                    set("error", &to_js(&error));
+                    set("closeInfo", &close_info(&event));
+                }
                 _ => set("reason", &"other".into()),
             }
         }
@@ -69,6 +74,11 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
                 _ => "other",
             };
             set("reason", &reason.into());
+        }
+        Event::Dropped { messages, bytes } => {
+            set("type", &"dropped".into());
+            set("messages", &messages.into());
+            set("bytes", &bytes.into());
         }
         Event::GaveUp { attempts } => {
             set("type", &"gaveUp".into());

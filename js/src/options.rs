@@ -17,7 +17,8 @@ use wasm_websocket::{BinaryType, WebSocketBuilder};
 /// A `TypeError` when `options` is not an object or a field has the wrong type (or is
 /// `reconnect` where it is not allowed); a `RangeError` for a negative or non-finite
 /// `connectTimeoutMs`, or a `maxBufferedAmount` that is not a whole number of bytes
-/// from 0 to 2^32 - 1. Subprotocols are checked later, by
+/// from 0 to 2^32 - 1, or a `maxMessageSize`, `maxBacklogMessages` or
+/// `maxBacklogBytes` that is not a whole number from 0 to 2^32 - 1. Subprotocols are checked later, by
 /// [`WebSocketBuilder::connect`] (`InvalidProtocol`).
 ///
 /// As in the Rust API, a `connectTimeoutMs` above 2^31 - 1 (what `setTimeout` takes)
@@ -90,7 +91,34 @@ pub(crate) fn apply(
         let bytes = whole(&limit, "connect: maxBufferedAmount", u32::MAX.into())?;
         builder = builder.max_buffered_amount(Some(u32::try_from(bytes).unwrap_or(u32::MAX)));
     }
+
+    let size = field("maxMessageSize")?;
+    if !size.is_undefined() {
+        builder = builder.max_message_size(count(&size, "connect: maxMessageSize")?);
+    }
+
+    let messages = field("maxBacklogMessages")?;
+    let bytes = field("maxBacklogBytes")?;
+    if !messages.is_undefined() || !bytes.is_undefined() {
+        let messages = if messages.is_undefined() {
+            wasm_websocket::DEFAULT_MAX_BACKLOG_MESSAGES
+        } else {
+            count(&messages, "connect: maxBacklogMessages")?
+        };
+        let bytes = if bytes.is_undefined() {
+            wasm_websocket::DEFAULT_MAX_BACKLOG_BYTES
+        } else {
+            count(&bytes, "connect: maxBacklogBytes")?
+        };
+        builder = builder.max_backlog(messages, bytes);
+    }
     Ok(builder)
+}
+
+/// A whole number from 0 to 2^32 - 1 (what a `usize` holds on wasm32).
+fn count(value: &JsValue, what: &str) -> Result<usize, JsValue> {
+    let number = whole(value, what, u32::MAX.into())?;
+    Ok(usize::try_from(number).unwrap_or(usize::MAX))
 }
 
 /// The subprotocols of a `protocols` field: an array of strings.

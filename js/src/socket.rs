@@ -45,8 +45,10 @@ impl WasmSocket {
     /// `url` may be `ws:`, `wss:`, `http:` or `https:` (the latter two become `ws:` and
     /// `wss:`), or relative to the page. `options` sets the subprotocols to offer, how
     /// binary messages arrive (`Uint8Array` by default, or `Blob`), the connect
-    /// timeout (10 s by default) and `maxBufferedAmount`, from which on sends throw
-    /// `BufferFull` instead of growing the browser's buffer (no limit by default).
+    /// timeout (10 s by default), `maxBufferedAmount`, from which on sends throw
+    /// `BufferFull` instead of growing the browser's buffer (no limit by default), and
+    /// the receive limits `maxMessageSize` (16 MiB), `maxBacklogMessages` (65536) and
+    /// `maxBacklogBytes` (64 MiB).
     ///
     /// Rejects with `InvalidUrl` (a URL that does not parse, another scheme, a
     /// fragment, a bad host), `InvalidProtocol`, `ConnectionFailed` (nothing listening,
@@ -132,7 +134,11 @@ impl WasmSocket {
     /// out those received before, then `null` after the close.
     ///
     /// Rejects once with `AbnormalClose` (its `closeInfo` is the close event, code
-    /// 1006) when the connection was lost without a closing handshake.
+    /// 1006) when the connection was lost without a closing handshake, with
+    /// `MessageTooLarge` when a message was over `maxMessageSize` (the socket was closed
+    /// with 4009), or with `BacklogFull` when more than `maxBacklogMessages` /
+    /// `maxBacklogBytes` waited unread (closed with 4008); each after the messages
+    /// received before it, and then `null`.
     #[wasm_bindgen(js_name = nextMessage, unchecked_return_type = "Promise<WsMessage | null>")]
     pub fn next_message(&self) -> Promise {
         self.reader.next()

@@ -18,6 +18,23 @@ export interface ConnectOptions {
   connectTimeoutMs?: number | null;
   /** Refuse sends (with a `BufferFull` error) while the socket's `bufferedAmount` is at or above this many bytes, instead of letting the browser buffer without bound; `null` (the default) sets no limit, 0 counts as 1. A {@link ReconnectingSocket} sending its outbox waits for the buffer to drain under this limit rather than failing a message. */
   maxBufferedAmount?: number | null;
+  /**
+   * The largest message received, in bytes (a text counts its UTF-8 bytes; default 16 MiB, 16777216).
+   * A larger one is refused by its size, never copied into wasm memory: the socket closes with 4009
+   * (1009, "message too big", moved into the range a page may send) and `nextMessage()` rejects
+   * with `MessageTooLarge` after the messages before it; `onMessage` callbacks never get it.
+   */
+  maxMessageSize?: number;
+  /**
+   * The most messages received but not yet read with `nextMessage()` (default 65536). The browser
+   * cannot pause reading: when more would wait, the socket closes with 4008 and `nextMessage()`
+   * hands out those kept, then rejects with `BacklogFull`. `onMessage` callbacks are not bounded.
+   * With {@link ReconnectingSocket}, the bound of unread events: messages that do not fit are
+   * dropped and reported by a `dropped` event.
+   */
+  maxBacklogMessages?: number;
+  /** The most bytes of messages received but not yet read (default 64 MiB, 67108864; a text counts its `length`); as `maxBacklogMessages`. */
+  maxBacklogBytes?: number;
 }
 
 /** How a socket closed, from the browser's `CloseEvent`. */
@@ -43,6 +60,8 @@ export type WsErrorName =
   | "BufferFull"
   | "OutboxFull"
   | "UnexpectedData"
+  | "MessageTooLarge"
+  | "BacklogFull"
   | "CanvasEncodeFailed"
   | "NoContext2d"
   | "PixelsTruncated"
@@ -130,9 +149,10 @@ export type ReconnectEvent =
   | { type: "reconnected"; attempt: number }
   | {
       type: "disconnected";
-      /** `"closed"` (see `closeInfo`), `"heartbeatTimeout"` (see `silentForMs`) or `"requested"` (`reconnect()`). */
-      reason: "closed" | "heartbeatTimeout" | "requested";
+      /** `"closed"` (see `closeInfo`), `"heartbeatTimeout"` (see `silentForMs`), `"requested"` (`reconnect()`) or `"receiveLimit"` (a message over `maxMessageSize`: see `error`, a `MessageTooLarge`, and `closeInfo`). */
+      reason: "closed" | "heartbeatTimeout" | "requested" | "receiveLimit";
       closeInfo?: CloseInfo;
+      error?: WsError;
       silentForMs?: number;
       /** Bytes still in the browser's buffer when the connection was lost: certainly not delivered. */
       buffered: number;
@@ -145,6 +165,12 @@ export type ReconnectEvent =
       messages: WsMessage[];
       reason: "droppedOldest" | "notReplayed" | "closed" | "gaveUp" | "failed";
       error?: WsError;
+    }
+  | {
+      type: "dropped";
+      /** Received messages dropped because unread events already filled `maxBacklogMessages` / `maxBacklogBytes`; they would have stood here. */
+      messages: number;
+      bytes: number;
     }
   | { type: "gaveUp"; attempts: number }
   | { type: "closed"; closeInfo: CloseInfo | null };

@@ -14,7 +14,6 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::rc::Rc;
 
-use futures_core::Stream;
 use futures_sink::Sink;
 
 use super::heartbeat::HeartbeatTimer;
@@ -55,8 +54,13 @@ impl Drop for LiveDriver {
 enum Lost {
     /// The user dropped the socket.
     Dropped,
-    /// It closed; `by_user` when after the user's `close`.
-    Closed { event: CloseEvent, by_user: bool },
+    /// It closed; `by_user` when after the user's `close`; `error` when this side
+    /// closed it for a receive limit.
+    Closed {
+        event: CloseEvent,
+        by_user: bool,
+        error: Option<Error>,
+    },
     /// The heartbeat found it dead.
     Heartbeat(Duration),
     /// `reconnect()` was called.
@@ -76,6 +80,8 @@ pub(crate) struct Driver {
     shared: Rc<RefCell<Shared>>,
     builder: WebSocketBuilder,
     config: ReconnectConfig,
+    /// The receive limit the current connection broke, until its close is reported.
+    failure: RefCell<Option<Error>>,
     /// Counted from creation (before the task's first poll) until the task ends.
     _live: LiveDriver,
 }
@@ -90,6 +96,7 @@ impl Driver {
             shared,
             builder,
             config,
+            failure: RefCell::new(None),
             _live: LiveDriver::new(),
         }
     }
@@ -137,12 +144,19 @@ impl Driver {
             self.shared.borrow_mut().sender = None;
             let reason = match lost {
                 Lost::Dropped => return,
-                Lost::Closed { event, by_user } => {
+                Lost::Closed {
+                    event,
+                    by_user,
+                    error,
+                } => {
                     if by_user || self.config.final_close_codes.contains(&event.code) {
                         self.finish(Some(event));
                         return;
                     }
-                    DisconnectReason::Closed(event)
+                    match error {
+                        Some(error) => DisconnectReason::ReceiveLimit { error, event },
+                        None => DisconnectReason::Closed(event),
+                    }
                 }
                 Lost::Heartbeat(silent_for) => {
                     let _ = ws.close_with(1000, "heartbeat timeout");
@@ -320,24 +334,26 @@ impl Driver {
     ) -> Option<Lost> {
         let mut waker = None;
         let lost = loop {
-            match Pin::new(&mut *ws).poll_next(cx) {
-                Poll::Ready(Some(Ok(message))) => {
-                    let is_reply = heartbeat.as_mut().is_some_and(|h| h.saw(&message));
+            // Messages are taken as the browser made them: they wait in the JS heap
+            // until the stream yields them.
+            let data = ws.receiver.socket.inbox.borrow_mut().poll_data(cx);
+            match data {
+                Poll::Ready(Some(Ok((data, size)))) => {
+                    let is_reply = heartbeat.as_mut().is_some_and(|h| h.saw_data(&data));
                     if !is_reply {
-                        waker = self
-                            .shared
-                            .borrow_mut()
-                            .emit(Event::Message(message))
-                            .or(waker);
+                        waker = self.shared.borrow_mut().receive(data, size).or(waker);
                     }
                 }
                 // The abnormal close is reported with the close event, just after.
-                Poll::Ready(Some(Err(_))) => {}
+                Poll::Ready(Some(Err(Error::AbnormalClose { .. }))) => {}
+                // A receive limit: reported with the close event too.
+                Poll::Ready(Some(Err(error))) => *self.failure.borrow_mut() = Some(error),
                 Poll::Ready(None) => {
                     let event = closed_event(ws, cx);
                     break Some(Lost::Closed {
                         event,
                         by_user: closing,
+                        error: self.failure.borrow_mut().take(),
                     });
                 }
                 Poll::Pending => break None,

@@ -52,6 +52,19 @@ pub enum Event {
         /// [`Error::Js`] (then [`Event::GaveUp`] follows at once).
         error: Error,
     },
+    /// Received messages that were dropped because the unread events already held
+    /// the most messages or bytes the socket's bound allows
+    /// ([`WebSocketBuilder::max_backlog`](crate::WebSocketBuilder::max_backlog)): the
+    /// stream was not read fast enough (or at all). It stands where the messages
+    /// would have been; consecutive drops add up in one event. Never silent, and the
+    /// memory of a socket whose stream is never read stays within the bound.
+    Dropped {
+        /// How many messages were dropped.
+        messages: usize,
+        /// Their size in bytes (a text counts its UTF-16 code units, as for
+        /// [`max_backlog`](crate::WebSocketBuilder::max_backlog)).
+        bytes: usize,
+    },
     /// Messages accepted by a send that were not, and will not be, sent: never lost
     /// silently.
     Unsent {
@@ -88,6 +101,16 @@ pub enum DisconnectReason {
     },
     /// [`reconnect`](super::ReconnectingSender::reconnect) was called.
     Requested,
+    /// A received message broke a receive limit
+    /// ([`WebSocketBuilder::max_message_size`](crate::WebSocketBuilder::max_message_size)):
+    /// this side closed the connection (code
+    /// [`CLOSE_MESSAGE_TOO_LARGE`](crate::CLOSE_MESSAGE_TOO_LARGE)) without keeping it.
+    ReceiveLimit {
+        /// [`Error::MessageTooLarge`], with the message's size and the limit.
+        error: Error,
+        /// The close event.
+        event: CloseEvent,
+    },
 }
 
 /// Why messages were handed back in an [`Event::Unsent`].

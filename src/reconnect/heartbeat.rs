@@ -11,6 +11,8 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 
+use wasm_bindgen::{JsCast, JsValue};
+
 use crate::timer::{now_ms, Timeout, MAX_TIMER_DELAY};
 use crate::{Message, WebSocketSender};
 
@@ -111,6 +113,17 @@ impl HeartbeatTimer {
         self.config.reply.as_ref() == Some(message)
     }
 
+    /// As [`saw`](Self::saw), for a message's `data` as the browser made it (not
+    /// converted unless it may be the reply).
+    pub(crate) fn saw_data(&mut self, data: &JsValue) -> bool {
+        let reply = self.config.reply.take();
+        let is_reply = reply.as_ref().is_some_and(|reply| same(reply, data));
+        // Records the arrival (with the reply taken out, `saw` finds no reply).
+        self.saw(&Message::Binary(Vec::new()));
+        self.config.reply = reply;
+        is_reply
+    }
+
     /// Sends the pings that are due; ready with how long the connection was silent
     /// once it is taken for dead.
     pub(crate) fn poll(
@@ -155,6 +168,19 @@ impl HeartbeatTimer {
             self.unanswered.get_or_insert(now);
         }
         self.next_ping = now + millis(self.config.interval);
+    }
+}
+
+/// Whether `data` holds the same message as `reply`: a text the same string, bytes
+/// (an `ArrayBuffer`) the same bytes, compared after their lengths.
+fn same(reply: &Message, data: &JsValue) -> bool {
+    match reply {
+        Message::Text(text) => data.is_string() && *data == JsValue::from_str(text),
+        Message::Binary(bytes) => data.dyn_ref::<js_sys::ArrayBuffer>().is_some_and(|buffer| {
+            usize::try_from(buffer.byte_length()).is_ok_and(|len| len == bytes.len())
+                && js_sys::Uint8Array::new(buffer).to_vec() == *bytes
+        }),
+        Message::Blob(_) => false,
     }
 }
 

@@ -23,8 +23,18 @@
 //!   ([`WhenFull::Reject`]) or the oldest messages are dropped and handed back in an
 //!   [`Event::Unsent`] ([`WhenFull::DropOldest`]).
 //! - **Events**: the stream yields [`Event`]s: messages, `Open`, `Disconnected`,
-//!   `Reconnecting { attempt, delay }`, `AttemptFailed`, `Reconnected`, `Unsent`, and
-//!   last `Closed` or `GaveUp`.
+//!   `Reconnecting { attempt, delay }`, `AttemptFailed`, `Reconnected`, `Unsent`,
+//!   `Dropped`, and last `Closed` or `GaveUp`.
+//! - **Receive limits**: the builder's
+//!   [`max_message_size`](crate::WebSocketBuilder::max_message_size) applies to each
+//!   connection (a larger message closes it without being kept:
+//!   [`Event::Disconnected`] with [`DisconnectReason::ReceiveLimit`], then a reconnect
+//!   as for any loss). Received messages wait for the stream as the browser made them,
+//!   in the JavaScript heap, and are converted when read; at most
+//!   [`max_backlog`](crate::WebSocketBuilder::max_backlog) messages and bytes wait.
+//!   Reconnecting would not help a reader that does not keep up, so what does not fit
+//!   is dropped and counted in one [`Event::Dropped`] where it would have been: a
+//!   socket whose stream is never read (a send-only user) keeps at most that bound.
 //!
 //! # What is delivered
 //!

@@ -2,15 +2,32 @@
 //! socket's sender, the outbox, the events for the stream, and the commands for the
 //! driver, with the wakers of both sides.
 //!
+//! Received messages wait as the browser made them (in the JavaScript heap) and are
+//! converted when the stream yields them, as the core socket's do, within the same
+//! bound ([`WebSocketBuilder::max_backlog`](crate::WebSocketBuilder::max_backlog)):
+//! what does not fit is dropped and reported by an [`Event::Dropped`].
+//!
 //! Neither side holds a `RefCell` borrow across an await, and wakers are called after
 //! the borrow ends.
 
 use std::collections::VecDeque;
 use std::task::{Context, Waker};
 
+use wasm_bindgen::JsValue;
+
 use super::outbox::Outbox;
 use super::{Event, UnsentReason};
+use crate::limits::Limits;
 use crate::{Message, WebSocketSender};
+
+/// One entry of the stream's queue.
+#[derive(Debug)]
+enum Queued {
+    /// Boxed, so that a queue entry stays small.
+    Event(Box<Event>),
+    /// A received message's `data` and size, converted when read.
+    Data(JsValue, usize),
+}
 
 /// Where the connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +59,11 @@ pub(crate) struct Shared {
     /// The open connection's sender, while the phase is `Open`.
     pub(crate) sender: Option<WebSocketSender>,
     pub(crate) outbox: Outbox,
-    events: VecDeque<Event>,
+    events: VecDeque<Queued>,
+    limits: Limits,
+    /// Received messages in `events`, and their bytes.
+    messages: usize,
+    bytes: usize,
     stream_waker: Option<Waker>,
     command: Option<Command>,
     driver_waker: Option<Waker>,
@@ -59,12 +80,15 @@ pub(crate) enum Look {
 }
 
 impl Shared {
-    pub(crate) fn new(outbox: Outbox) -> Self {
+    pub(crate) fn new(outbox: Outbox, limits: Limits) -> Self {
         Self {
             phase: Phase::Connecting,
             sender: None,
             outbox,
             events: VecDeque::new(),
+            limits,
+            messages: 0,
+            bytes: 0,
             stream_waker: None,
             command: None,
             driver_waker: None,
@@ -76,7 +100,32 @@ impl Shared {
     /// borrow has ended.
     #[must_use]
     pub(crate) fn emit(&mut self, event: Event) -> Option<Waker> {
-        self.events.push_back(event);
+        self.events.push_back(Queued::Event(Box::new(event)));
+        self.stream_waker.take()
+    }
+
+    /// Queues a received message's `data` (of `size` bytes) for the stream, or, when
+    /// the unread messages already fill the bound, drops it and counts it in an
+    /// [`Event::Dropped`] (the one at the end of the queue, if there is one). Returns
+    /// the stream's waker.
+    #[must_use]
+    pub(crate) fn receive(&mut self, data: JsValue, size: usize) -> Option<Waker> {
+        let fits = self.messages < self.limits.max_backlog_messages
+            && self.bytes.saturating_add(size) <= self.limits.max_backlog_bytes;
+        if fits {
+            self.messages += 1;
+            self.bytes += size;
+            self.events.push_back(Queued::Data(data, size));
+        } else if let Some(Queued::Event(event)) = self.events.back_mut() {
+            if let Event::Dropped { messages, bytes } = &mut **event {
+                *messages = messages.saturating_add(1);
+                *bytes = bytes.saturating_add(size);
+            } else {
+                self.push_dropped(size);
+            }
+        } else {
+            self.push_dropped(size);
+        }
         self.stream_waker.take()
     }
 
@@ -89,14 +138,34 @@ impl Shared {
         self.emit(Event::Unsent { messages, reason })
     }
 
+    fn push_dropped(&mut self, bytes: usize) {
+        self.events
+            .push_back(Queued::Event(Box::new(Event::Dropped {
+                messages: 1,
+                bytes,
+            })));
+    }
+
     /// The next event for the stream; `None` (and the waker kept) when there is none
     /// yet.
     pub(crate) fn next_event(&mut self, cx: &mut Context<'_>) -> Option<Event> {
-        let event = self.events.pop_front();
-        if event.is_none() {
-            self.stream_waker = Some(cx.waker().clone());
+        loop {
+            match self.events.pop_front() {
+                Some(Queued::Event(event)) => return Some(*event),
+                Some(Queued::Data(data, size)) => {
+                    self.messages -= 1;
+                    self.bytes -= size;
+                    // The standard only delivers strings, ArrayBuffers and Blobs.
+                    if let Ok(message) = Message::from_event_data(data) {
+                        return Some(Event::Message(message));
+                    }
+                }
+                None => {
+                    self.stream_waker = Some(cx.waker().clone());
+                    return None;
+                }
+            }
         }
-        event
     }
 
     /// Whether every event was read and no more will come.

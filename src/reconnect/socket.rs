@@ -46,7 +46,7 @@ impl ReconnectingWebSocket {
     /// retry can mend, such as an invalid URL).
     pub fn new(builder: WebSocketBuilder, config: ReconnectConfig) -> Self {
         let outbox = Outbox::new(config.max_messages, config.max_bytes, config.when_full);
-        let shared = Rc::new(RefCell::new(Shared::new(outbox)));
+        let shared = Rc::new(RefCell::new(Shared::new(outbox, builder.limits())));
         let driver = Driver::new(Rc::clone(&shared), builder, config);
         wasm_bindgen_futures::spawn_local(driver.run());
         Self {

@@ -1,13 +1,19 @@
 // Tests of the JavaScript API, run in the page as an app would use the package.
 //
 // Covered:
-// - connect: options (protocols, binaryType, connectTimeoutMs, maxBufferedAmount), URL
+// - connect: options (protocols, binaryType, connectTimeoutMs, maxBufferedAmount,
+//   maxMessageSize, maxBacklogMessages, maxBacklogBytes), URL
 //   forms (http:, relative), every getter;
 // - the error names and messages: InvalidUrl, InvalidProtocol, ConnectionFailed (with
 //   closeInfo), Timeout, NotOpen, InvalidCloseCode, CloseReasonTooLong, AbnormalClose,
 //   TypeError/RangeError for bad arguments; every failure an Error, never a string;
 // - every send (sendText, sendBytes, sendArrayBuffer, sendBlob) round-tripped through
 //   /echo, in arraybuffer and blob mode;
+// - receive limits: a message over maxMessageSize rejects nextMessage() with
+//   MessageTooLarge after the messages before it (closed with 4009), and onMessage never
+//   sees it; a reader behind by more than maxBacklogMessages gets the kept messages,
+//   then BacklogFull (closed with 4008); a ReconnectingSocket whose events are not read
+//   drops what does not fit and says so in a "dropped" event;
 // - message order: 1,000 mixed messages through overlapping nextMessage() calls and
 //   through onMessage;
 // - nextMessage() after a clean close (null) and an abrupt one (AbnormalClose, then
@@ -266,6 +272,10 @@ test("connect refuses malformed options with TypeError or RangeError", async () 
   await rejects(WasmSocket.connect(url, { maxBufferedAmount: -1 }), "RangeError", "limit -1");
   await rejects(WasmSocket.connect(url, { maxBufferedAmount: 1.5 }), "RangeError", "limit 1.5");
   await rejects(WasmSocket.connect(url, { maxBufferedAmount: 2 ** 32 }), "RangeError", "limit 2^32");
+  await rejects(WasmSocket.connect(url, { maxMessageSize: "1" }), "TypeError", "size string");
+  await rejects(WasmSocket.connect(url, { maxMessageSize: -1 }), "RangeError", "size -1");
+  await rejects(WasmSocket.connect(url, { maxBacklogMessages: 0.5 }), "RangeError", "backlog 0.5");
+  await rejects(WasmSocket.connect(url, { maxBacklogBytes: 2 ** 32 }), "RangeError", "backlog 2^32");
   // undefined and null options are the defaults.
   open.push(await wait(WasmSocket.connect(url, undefined), "connect, options undefined"));
   open.push(await wait(WasmSocket.connect(url, null), "connect, options null"));
@@ -306,6 +316,42 @@ test("maxBufferedAmount below the high-water mark: a ReconnectingSocket's outbox
     if (event.type === "message") echoes.push(event.data);
   }
   deepEq(echoes, sent, "every queued message echoed, in order");
+});
+
+// ---------------------------------------------------------------- receive limits
+
+test("maxMessageSize: a larger message rejects with MessageTooLarge; onMessage never sees it", async () => {
+  const ws = await connect("/echo", { maxMessageSize: 1000 });
+  ws.sendText("small");
+  ws.sendText("é".repeat(600)); // 600 UTF-16 units, 1200 bytes of UTF-8
+  ws.sendText("after");
+  eq(await next(ws, "the small one"), "small", "first message");
+  const error = await rejects(ws.nextMessage(), "MessageTooLarge", "the large one", "1200 bytes");
+  assert(error.message.includes("1000"), `the limit in ${show(error.message)}`);
+  eq(await next(ws, "the end"), null, "nothing after the error");
+  eq((await wait(ws.closed, "closed")).code, 4009, "close code");
+
+  const called = await connect("/echo", { maxMessageSize: 100 });
+  const seen = [];
+  called.onMessage((message) => seen.push(message));
+  called.sendText("fits");
+  called.sendBytes(new Uint8Array(101));
+  called.sendText("never");
+  eq((await wait(called.closed, "closed")).code, 4009, "close code with onMessage");
+  deepEq(seen, ["fits"], "what onMessage saw");
+  // The page goes on.
+  const other = await connect("/echo");
+  other.sendText("still working");
+  eq(await next(other), "still working", "a new socket");
+});
+
+test("maxBacklogMessages: a reader that does not keep up gets the kept messages, then BacklogFull", async () => {
+  const ws = await connect("/echo", { maxBacklogMessages: 10 });
+  for (let i = 0; i < 20; i++) ws.sendText(String(i).padStart(2, "0"));
+  eq((await wait(ws.closed, "closed")).code, 4008, "close code");
+  for (let i = 0; i < 10; i++) eq(await next(ws), String(i).padStart(2, "0"), `message ${i}`);
+  await rejects(ws.nextMessage(), "BacklogFull", "the 11th", "10 unread messages (20 bytes)");
+  eq(await next(ws, "the end"), null, "nothing after the error");
 });
 
 test("sendText round-trips text, Unicode included", async () => {
@@ -864,6 +910,24 @@ test("ReconnectingSocket: onEvent takes over from nextEvent(); free() releases e
   const count = seen.length;
   await sleep(150);
   eq(seen.length, count, "no event after free()");
+});
+
+test("ReconnectingSocket: unread messages beyond maxBacklogMessages are dropped and reported", async () => {
+  const ws = reconnecting("/echo", { initialDelayMs: 100, jitter: 0 }, { maxBacklogMessages: 5 });
+  await until(() => ws.isOpen, "open");
+  for (let i = 0; i < 12; i++) ws.sendText(String(i).padStart(2, "0"));
+  await until(() => ws.bufferedAmount === 0 && ws.queuedMessages === 0, "sent");
+  await sleep(300); // the echoes arrive, unread
+  const events = await eventsUntil(ws, "dropped");
+  deepEq(
+    events,
+    [
+      { type: "open" },
+      ...[0, 1, 2, 3, 4].map((i) => ({ type: "message", data: `0${i}` })),
+      { type: "dropped", messages: 7, bytes: 14 },
+    ],
+    "events",
+  );
 });
 
 test("ReconnectingSocket refuses malformed options; WasmSocket.connect refuses reconnect", async () => {

@@ -99,10 +99,15 @@ expect<Equals<Reconnecting<"onEvent">, (callback: (event: ReconnectEvent) => voi
 expect<Equals<Reconnecting<"reconnect">, () => void>>();
 expect<Equals<Reconnecting<"isOpen">, boolean>>();
 expect<Equals<Reconnecting<"queuedMessages">, number>>();
-expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "unsent" | "gaveUp" | "closed">>();
+expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
+expect<Equals<Extract<ReconnectEvent, { type: "dropped" }>, { type: "dropped"; messages: number; bytes: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "reconnecting" }>, { type: "reconnecting"; attempt: number; delayMs: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "attemptFailed" }>["error"], WsError>>();
 expect<Equals<Extract<WsErrorName, "OutboxFull">, "OutboxFull">>();
+expect<Equals<Extract<WsErrorName, "MessageTooLarge" | "BacklogFull">, "MessageTooLarge" | "BacklogFull">>();
+expect<Equals<ReconnectingOptions["maxMessageSize"], number | undefined>>();
+expect<Equals<ReconnectingOptions["maxBacklogMessages"], number | undefined>>();
+expect<Equals<ReconnectingOptions["maxBacklogBytes"], number | undefined>>();
 declare const reconnecting: ReconnectingSocket;
 // @ts-expect-error isOpen is read-only
 reconnecting.isOpen = true;
