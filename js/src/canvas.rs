@@ -7,11 +7,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::HtmlCanvasElement;
 
-use crate::convert::describe;
+use crate::convert::{describe, whole};
 use crate::error::{to_js, type_error};
 use crate::socket::checked;
 use crate::WasmSocket;
-use wasm_websocket::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
+use wasm_websocket::canvas::{send_canvas_image, send_canvas_pixels, DrawOptions, ImageFormat};
 use wasm_websocket::Message;
 
 #[wasm_bindgen]
@@ -74,21 +74,34 @@ impl WasmSocket {
 
     /// Draws a received message into the canvas: an encoded image (PNG, JPEG,
     /// WebP...) or raw pixels from `sendCanvasPixels`, as a `Uint8Array`, an
-    /// `ArrayBuffer` or a `Blob`. The image is decoded in full first; then the canvas
-    /// is resized to it, cleared, and the image drawn. Resolves with the size drawn.
+    /// `ArrayBuffer` or a `Blob`. The size is checked first, from the raw pixels
+    /// header or the PNG, GIF, JPEG or WebP header (of a `Blob`, only the first bytes
+    /// are read); then the image is decoded in full; then the canvas is resized to it,
+    /// cleared, and the image drawn. Resolves with the size drawn.
     ///
-    /// Rejects with `NotAnImage` for a text message or data that is not an image (the
-    /// canvas is then left as it was), `PixelsTruncated`, `BadPixelsMagic` or
-    /// `InvalidPixels` for malformed raw pixels, `NoContext2d`, or `TypeError` for
-    /// bad arguments.
+    /// `options.maxSide` (default 65535) and `options.maxPixels` (default 2^28, a
+    /// 16384x16384 image: what both Chromium and Firefox can draw) bound the image's
+    /// width or height and its `width * height`.
+    ///
+    /// Rejects with `TooLarge` for an image above those limits (before it is decoded;
+    /// the canvas is left as it was), `NotAnImage` for a text message or data that is
+    /// not an image (the canvas is then left as it was), `PixelsTruncated`,
+    /// `BadPixelsMagic` or `InvalidPixels` for malformed raw pixels, `NoContext2d`,
+    /// `TypeError` for bad arguments, or `RangeError` for a limit that is not a whole
+    /// number in range.
     #[wasm_bindgen(js_name = drawMessage, unchecked_return_type = "Promise<ImageSize>")]
     pub fn draw_message(
         &self,
         #[wasm_bindgen(unchecked_param_type = "WsMessage | ArrayBuffer")] message: JsValue,
         canvas: &HtmlCanvasElement,
+        #[wasm_bindgen(unchecked_optional_param_type = "DrawOptions")] options: JsValue,
     ) -> Promise {
         let message = match message_from_js(message, "drawMessage") {
             Ok(message) => message,
+            Err(error) => return Promise::reject(&error),
+        };
+        let options = match draw_options(&options) {
+            Ok(options) => options,
             Err(error) => return Promise::reject(&error),
         };
         let canvas = match checked(canvas, "drawMessage", "an HTMLCanvasElement") {
@@ -96,7 +109,8 @@ impl WasmSocket {
             Err(error) => return Promise::reject(&error),
         };
         future_to_promise(async move {
-            let (width, height) = draw_message(&canvas, &message)
+            let (width, height) = options
+                .draw_message(&canvas, &message)
                 .await
                 .map_err(|error| to_js(&error))?;
             let size = Object::new();
@@ -130,4 +144,33 @@ fn message_from_js(value: JsValue, what: &str) -> Result<Message, JsValue> {
             describe(&value)
         ))),
     }
+}
+
+/// The `DrawOptions` of `drawMessage`: `undefined`, `null` or an object with
+/// `maxSide` and `maxPixels`, each a whole number (or absent, for the default).
+///
+/// # Errors
+/// A `TypeError` for another value or a field that is not a number; a `RangeError`
+/// for `maxSide` outside 0..=2^32 - 1 or `maxPixels` outside 0..=2^53.
+fn draw_options(options: &JsValue) -> Result<DrawOptions, JsValue> {
+    let mut draw = DrawOptions::new();
+    if options.is_undefined() || options.is_null() {
+        return Ok(draw);
+    }
+    if !options.is_object() {
+        return Err(type_error(&format!(
+            "drawMessage: options must be an object, got {}",
+            describe(options)
+        )));
+    }
+    let max_side = Reflect::get(options, &"maxSide".into())?;
+    if !max_side.is_undefined() {
+        let pixels = whole(&max_side, "drawMessage: maxSide", u32::MAX.into())?;
+        draw = draw.max_side(u32::try_from(pixels).unwrap_or(u32::MAX));
+    }
+    let max_pixels = Reflect::get(options, &"maxPixels".into())?;
+    if !max_pixels.is_undefined() {
+        draw = draw.max_pixels(whole(&max_pixels, "drawMessage: maxPixels", 2f64.powi(53))?);
+    }
+    Ok(draw)
 }
