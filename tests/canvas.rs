@@ -1055,11 +1055,12 @@ async fn other_formats_are_checked_at_their_decoded_size_before_the_canvas_is_re
         let text = format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"><rect width="{width}" height="{height}" fill="red"/></svg>"#
         );
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("image/svg+xml");
+        // A plain object, as web-sys's setters differ between its versions.
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"type".into(), &"image/svg+xml".into()).expect("set type");
         web_sys::Blob::new_with_str_sequence_and_options(
             &js_sys::Array::of1(&text.into()),
-            &options,
+            options.unchecked_ref(),
         )
         .expect("an SVG Blob")
     };
