@@ -24,7 +24,8 @@
 //!   right (a limit one pixel below refuses them undecoded, one at their size draws)
 //! - other formats (SVG) are checked at their decoded size, before the canvas is resized
 //! - raw pixels above the limit (wider than a canvas can be, or declaring more than
-//!   they hold) are refused by their header, and the canvas is left as it was
+//!   they hold) are refused by their header, and the canvas is left as it was; a raw
+//!   pixels Blob whose length does not match its header is refused unread
 //! - `DrawOptions` limits apply (`max_side`, `max_pixels`)
 //! - dropping an encode or a draw half-way leaks nothing and panics nothing
 //! - a draw dropped after its decode started draws nothing, checked once every decode
@@ -1136,6 +1137,22 @@ async fn raw_pixels_above_the_limit_are_refused_by_their_header_and_leave_the_ca
         )
         .await;
     }
+
+    // A Blob whose length does not match its header is refused unread.
+    let mut long = raw_header(2, 2);
+    long.extend(vec![0; 100_000]);
+    reset_blob_reads();
+    assert_eq!(
+        wait("draw a long Blob", draw_blob(&destination, &blob(&long))).await,
+        Err(CanvasError::InvalidPixels {
+            width: 2,
+            height: 2,
+            expected: 16,
+            actual: 100_000
+        })
+    );
+    assert!(largest_blob_read() <= 4096.0, "the long Blob was read");
+    assert_eq!(snapshot(&destination), original, "the canvas changed");
 
     // The options apply.
     let narrow = DrawOptions::new().max_side(10).max_pixels(50);

@@ -10,7 +10,9 @@ use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use super::context::context_2d;
 use super::decode::decode;
 use super::header::{declared_size, Source};
-use super::pixels::{declared_pixels_size, is_raw_pixels, parse, Pixels, PIXELS_HEADER_LEN};
+use super::pixels::{
+    check_rgba_len, declared_pixels_size, is_raw_pixels, parse, Pixels, PIXELS_HEADER_LEN,
+};
 use super::{CanvasError, DrawOptions, Result};
 use crate::{read_blob, Message};
 
@@ -120,6 +122,10 @@ impl DrawOptions {
         if is_raw_pixels(head) {
             if let Some((width, height)) = declared_pixels_size(head) {
                 self.check(width, height)?;
+                // A Blob of the wrong length is refused before it is read into wasm
+                // memory.
+                let rgba = (blob.size() as u64).saturating_sub(PIXELS_HEADER_LEN as u64);
+                check_rgba_len(width, height, usize::try_from(rgba).unwrap_or(usize::MAX))?;
             }
             let bytes = read_blob(blob).await?;
             let (width, height, rgba) = parse(&bytes)?;

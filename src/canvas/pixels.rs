@@ -156,7 +156,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
 }
 
 /// Checks that `actual` bytes are the RGBA of a `width` x `height` image.
-fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
+pub(crate) fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
     let expected = rgba_len(width, height)?;
     if actual != expected {
         return Err(CanvasError::InvalidPixels {
