@@ -75,9 +75,10 @@ impl WasmSocket {
     /// Draws a received message into the canvas: an encoded image (PNG, JPEG,
     /// WebP...) or raw pixels from `sendCanvasPixels`, as a `Uint8Array`, an
     /// `ArrayBuffer` or a `Blob`. The size is checked first, from the raw pixels
-    /// header or the PNG, GIF, JPEG or WebP header (of a `Blob`, only the first bytes
-    /// are read); then the image is decoded in full; then the canvas is resized to it,
-    /// cleared, and the image drawn. Resolves with the size drawn.
+    /// header or the PNG, GIF, JPEG or WebP header (only the first bytes are read:
+    /// bytes are wrapped in a `Blob`, not copied into wasm memory); then the image is
+    /// decoded in full; then the canvas is resized to it, cleared, and the image
+    /// drawn. Resolves with the size drawn.
     ///
     /// `options.maxSide` (default 65535) and `options.maxPixels` (default 2^28, a
     /// 16384x16384 image: what both Chromium and Firefox can draw) bound the image's
@@ -123,7 +124,10 @@ impl WasmSocket {
 }
 
 /// A message JavaScript hands in: a `string`, a `Uint8Array` (the bytes it covers), an
-/// `ArrayBuffer` or a `Blob`.
+/// `ArrayBuffer` or a `Blob`. Bytes become a `Blob` (a copy within JavaScript), not a
+/// `Vec` in wasm memory: the draw then reads only their first bytes before the size
+/// check, and hands an encoded image to the browser's decoder without a round trip
+/// through wasm.
 ///
 /// # Errors
 /// A `TypeError` for any other value.
@@ -131,11 +135,10 @@ fn message_from_js(value: JsValue, what: &str) -> Result<Message, JsValue> {
     if let Some(text) = value.as_string() {
         return Ok(Message::Text(text));
     }
-    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
-        return Ok(Message::Binary(Uint8Array::new(buffer).to_vec()));
-    }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Ok(Message::Binary(bytes.to_vec()));
+    if value.is_instance_of::<ArrayBuffer>() || value.is_instance_of::<Uint8Array>() {
+        // A Uint8Array part contributes the bytes it covers, not its whole buffer.
+        let blob = web_sys::Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(&value))?;
+        return Ok(Message::Blob(blob));
     }
     match value.dyn_into::<web_sys::Blob>() {
         Ok(blob) => Ok(Message::Blob(blob)),
