@@ -16,20 +16,33 @@
 //! - a canvas tainted by a cross-origin image (the echo server's `/image.png`, which
 //!   sends no CORS headers) cannot be encoded, read or sent: `CanvasEncodeFailed`
 //!   naming the `SecurityError`, nothing sent, the `toBlob` callback freed
+//! - the size limit: a ~100 KB PNG declaring 30000x30000, and JPEG, WebP (VP8X, VP8L,
+//!   VP8) and GIF headers declaring too much, are refused with `TooLarge` from their
+//!   header, as bytes and as Blobs (of which only the first 4 KiB are read): nothing is
+//!   decoded, the canvas is unchanged, and a normal draw works after
+//! - the headers of real PNG, JPEG and WebP images from the browser's encoder are read
+//!   right (a limit one pixel below refuses them undecoded, one at their size draws)
+//! - other formats (SVG) are checked at their decoded size, before the canvas is resized
+//! - raw pixels above the limit (wider than a canvas can be, or declaring more than
+//!   they hold) are refused by their header, and the canvas is left as it was; a raw
+//!   pixels Blob whose length does not match its header is refused unread
+//! - `DrawOptions` limits apply (`max_side`, `max_pixels`)
 //! - dropping an encode or a draw half-way leaks nothing and panics nothing
+//! - a draw dropped after its decode started draws nothing, checked once every decode
+//!   it started has finished (when a draw still running would have drawn)
 //! - 500 round trips leave no closure, listener or object URL behind
 
 mod common;
 
-use common::{echo, next, settle, url, wait};
+use common::{echo, next, now, settle, url, wait};
 use futures::future::{ready, select, Either};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_websocket::canvas::{
     decode_pixels, draw_blob, draw_bytes, draw_message, draw_pixels, encode_canvas, live_callbacks,
-    read_pixels, send_canvas_image, send_canvas_pixels, CanvasError, ImageFormat, Pixels,
-    PIXELS_HEADER_LEN,
+    read_pixels, send_canvas_image, send_canvas_pixels, CanvasError, DrawOptions, ImageFormat,
+    Pixels, PIXELS_HEADER_LEN,
 };
 use wasm_websocket::{live_listeners, Error, Message, ReadyState};
 use web_sys::HtmlCanvasElement;
@@ -37,6 +50,37 @@ use web_sys::HtmlCanvasElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
+export function install_decode_spy() {
+  if (globalThis.__decodeSpy !== undefined) return;
+  // Wrap the real one, even if a test that failed left it hidden.
+  restore_create_image_bitmap();
+  const spy = { started: 0, promises: [], reads: [] };
+  globalThis.__decodeSpy = spy;
+  const counted = (original) => function (...args) {
+    spy.started++;
+    const promise = original.apply(this, args);
+    spy.promises.push(promise);
+    return promise;
+  };
+  if (typeof globalThis.createImageBitmap === "function") {
+    globalThis.createImageBitmap = counted(globalThis.createImageBitmap);
+  }
+  HTMLImageElement.prototype.decode = counted(HTMLImageElement.prototype.decode);
+  const arrayBuffer = Blob.prototype.arrayBuffer;
+  Blob.prototype.arrayBuffer = function () {
+    spy.reads.push(this.size);
+    return arrayBuffer.call(this);
+  };
+}
+export function decodes_started() { return globalThis.__decodeSpy.started; }
+export async function decodes_fulfilled() {
+  const promises = globalThis.__decodeSpy.promises;
+  globalThis.__decodeSpy.promises = [];
+  const settled = await Promise.allSettled(promises);
+  return settled.filter((s) => s.status === "fulfilled").length;
+}
+export function largest_blob_read() { return Math.max(0, ...globalThis.__decodeSpy.reads); }
+export function reset_blob_reads() { globalThis.__decodeSpy.reads = []; }
 export function install_url_counter() {
   if (globalThis.__objectUrls !== undefined) return;
   const live = new Set();
@@ -70,6 +114,11 @@ export function restore_create_image_bitmap() {
 }
 "#)]
 extern "C" {
+    fn install_decode_spy();
+    fn decodes_started() -> u32;
+    async fn decodes_fulfilled() -> JsValue;
+    fn largest_blob_read() -> f64;
+    fn reset_blob_reads();
     fn install_url_counter();
     fn live_object_urls() -> u32;
     fn object_urls_created() -> u32;
@@ -330,7 +379,7 @@ async fn without_create_image_bitmap_the_img_fallback_draws_and_revokes_its_url(
         let before = snapshot(&destination);
         let error = wait(
             "draw garbage via <img>",
-            draw_bytes(&destination, b"GIF89a but not really"),
+            draw_bytes(&destination, b"not an image, not even a GIF"),
         )
         .await
         .expect_err("garbage must not draw");
@@ -658,25 +707,21 @@ async fn dropping_an_encode_or_a_draw_half_way_leaks_nothing() {
         "dropped encodes left callbacks"
     );
 
+    install_decode_spy();
     let png = wait("encode", encode_canvas(&source, ImageFormat::Png))
         .await
         .expect("encode");
     let destination = painted(&pattern(3, 3, 9));
-    let before = snapshot(&destination);
     {
         let _hidden = WithoutCreateImageBitmap::new();
         for _ in 0..20 {
-            // Polled once (an object URL made, decoding started), then dropped.
-            let draw = Box::pin(draw_blob(&destination, &png));
-            match select(draw, ready(())).await {
-                Either::Left((result, _)) => panic!("drew at once: {result:?}"),
-                Either::Right(((), draw)) => drop(draw),
-            }
+            // Dropped with an object URL made and the <img> decoding.
+            drop_once_decoding(draw_blob(&destination, &png)).await;
         }
         assert_eq!(live_object_urls(), 0, "a dropped draw kept its object URL");
     }
-    settle(100).await;
-    assert_eq!(snapshot(&destination), before, "a dropped draw drew");
+    // Whether a dropped draw draws is checked, once its decode is done, by
+    // `a_draw_dropped_while_decoding_draws_nothing_once_the_decode_has_finished`.
 }
 
 #[wasm_bindgen_test]
@@ -721,4 +766,485 @@ async fn five_hundred_round_trips_leave_nothing_behind() {
     assert_eq!(live_listeners(), listeners, "listeners left behind");
     assert_eq!(live_callbacks(), callbacks);
     assert_eq!(live_object_urls(), 0);
+}
+
+/// A Blob of `bytes`.
+fn blob(bytes: &[u8]) -> web_sys::Blob {
+    web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
+        .expect("a Blob")
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(&crc32(&chunk[4..]).to_be_bytes());
+    chunk
+}
+
+/// A valid PNG start declaring `width` x `height` RGBA, then about 100 KB of IDAT (a
+/// zlib stream of stored blocks of zeros: the first rows' pixels, as a decoder would
+/// start reading them).
+fn huge_png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    png.extend(png_chunk(b"IHDR", &ihdr));
+    let mut zlib = vec![0x78, 0x01];
+    for _ in 0..2 {
+        let len: u16 = 50_000;
+        zlib.push(0); // not final, stored
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend(std::iter::repeat_n(0, usize::from(len)));
+    }
+    png.extend(png_chunk(b"IDAT", &zlib));
+    png
+}
+
+/// A JPEG start: SOI, a JFIF APP0, a 6 KB APP1 (so that a Blob's frame header lies
+/// past the first 4 KiB read), then a baseline frame header declaring `width` x
+/// `height`, and the start of a scan.
+fn huge_jpeg(width: u16, height: u16) -> Vec<u8> {
+    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe0, 0, 16];
+    jpeg.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    jpeg.extend_from_slice(&[0xff, 0xe1]);
+    jpeg.extend_from_slice(&6002u16.to_be_bytes());
+    jpeg.extend(std::iter::repeat_n(0x20, 6000));
+    jpeg.extend_from_slice(&[0xff, 0xc0, 0, 17, 8]);
+    jpeg.extend_from_slice(&height.to_be_bytes());
+    jpeg.extend_from_slice(&width.to_be_bytes());
+    jpeg.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    jpeg.extend_from_slice(&[0xff, 0xda, 0, 12, 3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0]);
+    jpeg.extend(std::iter::repeat_n(0x55, 2000));
+    jpeg
+}
+
+/// A WebP whose first chunk is `kind` with `data`, then filler.
+fn webp(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut chunk = kind.to_vec();
+    chunk.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    chunk.extend_from_slice(data);
+    chunk.extend(std::iter::repeat_n(0, 1000));
+    let mut webp = b"RIFF".to_vec();
+    webp.extend_from_slice(&(chunk.len() as u32 + 4).to_le_bytes());
+    webp.extend_from_slice(b"WEBP");
+    webp.extend(chunk);
+    webp
+}
+
+fn webp_vp8x(width: u32, height: u32) -> Vec<u8> {
+    let mut data = vec![0; 4];
+    data.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
+    data.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
+    webp(b"VP8X", &data)
+}
+
+fn webp_vp8l(width: u32, height: u32) -> Vec<u8> {
+    let mut data = vec![0x2f];
+    data.extend_from_slice(&((width - 1) | (height - 1) << 14).to_le_bytes());
+    webp(b"VP8L", &data)
+}
+
+fn webp_vp8(width: u16, height: u16) -> Vec<u8> {
+    let mut data = vec![0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a];
+    data.extend_from_slice(&width.to_le_bytes());
+    data.extend_from_slice(&height.to_le_bytes());
+    webp(b"VP8 ", &data)
+}
+
+fn gif(width: u16, height: u16) -> Vec<u8> {
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&width.to_le_bytes());
+    gif.extend_from_slice(&height.to_le_bytes());
+    gif.extend_from_slice(&[0xf7, 0, 0]);
+    gif.extend(std::iter::repeat_n(0, 1000));
+    gif
+}
+
+fn raw_header(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"RGBA".to_vec();
+    bytes.extend_from_slice(&width.to_le_bytes());
+    bytes.extend_from_slice(&height.to_le_bytes());
+    bytes
+}
+
+fn too_large(width: u32, height: u32, options: DrawOptions) -> CanvasError {
+    CanvasError::TooLarge {
+        width,
+        height,
+        max_side: options.side_limit(),
+        max_pixels: options.pixel_limit(),
+    }
+}
+
+/// Draws `message` with `options`, expecting `expected`, with nothing decoded, the
+/// canvas unchanged, quickly.
+async fn refused(
+    what: &str,
+    options: DrawOptions,
+    destination: &HtmlCanvasElement,
+    message: &Message,
+    expected: &CanvasError,
+) {
+    let before = snapshot(destination);
+    let decodes = decodes_started();
+    reset_blob_reads();
+    let started = now();
+    let result = wait(what, options.draw_message(destination, message)).await;
+    let took = now() - started;
+    assert_eq!(result.as_ref(), Err(expected), "{what}");
+    assert!(took < 1000.0, "{what}: took {took} ms to refuse");
+    assert_eq!(decodes_started(), decodes, "{what}: the image was decoded");
+    assert!(
+        largest_blob_read() <= 4096.0,
+        "{what}: read {} bytes of a Blob",
+        largest_blob_read()
+    );
+    assert_eq!(snapshot(destination), before, "{what}: the canvas changed");
+}
+
+#[wasm_bindgen_test]
+async fn an_image_declaring_a_huge_size_is_refused_from_its_header_before_decoding() {
+    install_decode_spy();
+    let defaults = DrawOptions::new();
+    assert_eq!(defaults, DrawOptions::default());
+    assert_eq!(
+        (defaults.side_limit(), defaults.pixel_limit()),
+        (65_535, 1 << 28)
+    );
+    let small = DrawOptions::new().max_pixels(1 << 20);
+    let png = huge_png(30_000, 30_000);
+    assert!(
+        (100_000..110_000).contains(&png.len()),
+        "{} bytes",
+        png.len()
+    );
+    let cases = [
+        ("PNG 30000x30000", png, defaults, (30_000, 30_000)),
+        ("PNG 70000x1", huge_png(70_000, 1), defaults, (70_000, 1)),
+        (
+            "JPEG 30000x30000",
+            huge_jpeg(30_000, 30_000),
+            defaults,
+            (30_000, 30_000),
+        ),
+        (
+            "WebP VP8X 30000x30000",
+            webp_vp8x(30_000, 30_000),
+            defaults,
+            (30_000, 30_000),
+        ),
+        (
+            "WebP VP8L 16384x16384",
+            webp_vp8l(16_384, 16_384),
+            small,
+            (16_384, 16_384),
+        ),
+        (
+            "WebP VP8 16383x16383",
+            webp_vp8(16_383, 16_383),
+            small,
+            (16_383, 16_383),
+        ),
+        (
+            "GIF 65535x65535",
+            gif(65_535, 65_535),
+            defaults,
+            (65_535, 65_535),
+        ),
+    ];
+    let original = pattern(30, 20, 10);
+    let destination = painted(&original);
+    for (what, bytes, options, (width, height)) in &cases {
+        let expected = too_large(*width, *height, *options);
+        let as_bytes = Message::Binary(bytes.clone());
+        refused(what, *options, &destination, &as_bytes, &expected).await;
+        let as_blob = Message::Blob(blob(bytes));
+        refused(what, *options, &destination, &as_blob, &expected).await;
+    }
+    assert_eq!(snapshot(&destination), original);
+
+    // The page still works: a normal image draws.
+    let normal = pattern(12, 8, 11);
+    let png = wait("encode", encode_canvas(&painted(&normal), ImageFormat::Png))
+        .await
+        .expect("encode PNG");
+    assert_eq!(
+        wait("draw a normal PNG", draw_blob(&destination, &png)).await,
+        Ok((12, 8))
+    );
+    assert_eq!(snapshot(&destination), normal);
+    assert_eq!(
+        too_large(30_000, 30_000, defaults).to_string(),
+        "a 30000x30000 image is larger than the limit of 65535 pixels a side and \
+         268435456 pixels in all"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_headers_of_real_png_jpeg_and_webp_images_are_read_right() {
+    install_decode_spy();
+    let (width, height) = (37, 23);
+    let opaque = pattern(width, height, 12);
+    let mut translucent = smooth(width, height).into_rgba();
+    for alpha in translucent.iter_mut().skip(3).step_by(4) {
+        *alpha = 128;
+    }
+    let translucent = Pixels::new(width, height, translucent).expect("translucent");
+    let formats = [
+        ImageFormat::Png,
+        ImageFormat::Jpeg { quality: 0.9 },
+        ImageFormat::Webp { quality: 1.0 },
+        ImageFormat::Webp { quality: 0.5 },
+    ];
+    let destination = canvas(2, 2);
+    let area = u64::from(width * height);
+    for source in [&opaque, &translucent] {
+        for format in formats {
+            let what = format!("{format:?}");
+            let encoded = wait(&what, encode_canvas(&painted(source), format))
+                .await
+                .expect("encode");
+            let bytes = wait(&what, wasm_websocket::read_blob(&encoded))
+                .await
+                .expect("read");
+            let what = format!("{what} ({}, {} bytes)", encoded.type_(), bytes.len());
+            for options in [
+                DrawOptions::new().max_pixels(area - 1),
+                DrawOptions::new().max_side(width - 1),
+            ] {
+                let expected = too_large(width, height, options);
+                for message in [
+                    Message::Binary(bytes.clone()),
+                    Message::Blob(encoded.clone()),
+                ] {
+                    refused(&what, options, &destination, &message, &expected).await;
+                }
+            }
+            let exact = DrawOptions::new().max_side(width).max_pixels(area);
+            assert_eq!(
+                wait(&what, exact.draw_bytes(&destination, &bytes)).await,
+                Ok((width, height)),
+                "{what}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn other_formats_are_checked_at_their_decoded_size_before_the_canvas_is_resized() {
+    install_decode_spy();
+    // An SVG Blob, typed: browsers decode SVG only by its MIME type.
+    let svg = |width: u32, height: u32| {
+        let text = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"><rect width="{width}" height="{height}" fill="red"/></svg>"#
+        );
+        // A plain object, as web-sys's setters differ between its versions.
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"type".into(), &"image/svg+xml".into()).expect("set type");
+        web_sys::Blob::new_with_str_sequence_and_options(
+            &js_sys::Array::of1(&text.into()),
+            options.unchecked_ref(),
+        )
+        .expect("an SVG Blob")
+    };
+    let original = pattern(30, 20, 13);
+    let destination = painted(&original);
+    // (Chromium refuses to decode an SVG above the default limit itself, with
+    // `NotAnImage`, so a lower limit shows the check.)
+    let options = DrawOptions::new().max_pixels(999);
+    let decodes = decodes_started();
+    let error = wait(
+        "draw a 40x25 SVG",
+        options.draw_message(&destination, &Message::Blob(svg(40, 25))),
+    )
+    .await
+    .expect_err("over 999 pixels");
+    assert_eq!(error, too_large(40, 25, options));
+    assert!(decodes_started() > decodes, "SVG has no header we read");
+    assert_eq!(snapshot(&destination), original, "the canvas changed");
+    assert_eq!(
+        wait(
+            "draw a 40x24 SVG",
+            options.draw_blob(&destination, &svg(40, 24))
+        )
+        .await,
+        Ok((40, 24))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn raw_pixels_above_the_limit_are_refused_by_their_header_and_leave_the_canvas_as_it_was() {
+    install_decode_spy();
+    let original = pattern(30, 20, 14);
+    let destination = painted(&original);
+    let defaults = DrawOptions::new();
+
+    // Wider than a canvas can be (Chromium would keep no pixels, Firefox throws after
+    // the resize): refused before the canvas is touched.
+    let wide = Pixels::new(65_536, 1, vec![200; 65_536 * 4]).expect("65536x1");
+    assert_eq!(
+        draw_pixels(&destination, &wide),
+        Err(too_large(65_536, 1, defaults))
+    );
+    assert_eq!(snapshot(&destination), original, "the canvas changed");
+    let message = Message::Binary(wide.encode());
+    refused(
+        "65536x1 raw pixels",
+        defaults,
+        &destination,
+        &message,
+        &too_large(65_536, 1, defaults),
+    )
+    .await;
+
+    // A header that declares more than it holds is refused by its size, not its length.
+    for (width, height) in [(20_000, 20_000), (65_536, 1), (u32::MAX, u32::MAX)] {
+        let header = raw_header(width, height);
+        let expected = too_large(width, height, defaults);
+        let what = format!("{width}x{height} header");
+        refused(
+            &what,
+            defaults,
+            &destination,
+            &Message::Binary(header.clone()),
+            &expected,
+        )
+        .await;
+        refused(
+            &what,
+            defaults,
+            &destination,
+            &Message::Blob(blob(&header)),
+            &expected,
+        )
+        .await;
+    }
+
+    // A Blob whose length does not match its header is refused unread.
+    let mut long = raw_header(2, 2);
+    long.extend(vec![0; 100_000]);
+    reset_blob_reads();
+    assert_eq!(
+        wait("draw a long Blob", draw_blob(&destination, &blob(&long))).await,
+        Err(CanvasError::InvalidPixels {
+            width: 2,
+            height: 2,
+            expected: 16,
+            actual: 100_000
+        })
+    );
+    assert!(largest_blob_read() <= 4096.0, "the long Blob was read");
+    assert_eq!(snapshot(&destination), original, "the canvas changed");
+
+    // The options apply.
+    let narrow = DrawOptions::new().max_side(10).max_pixels(50);
+    let eleven = Pixels::new(11, 1, vec![9; 44]).expect("11x1");
+    assert_eq!(
+        narrow.draw_pixels(&destination, &eleven),
+        Err(too_large(11, 1, narrow))
+    );
+    let many = Pixels::new(10, 6, vec![9; 240]).expect("10x6");
+    assert_eq!(
+        narrow.draw_pixels(&destination, &many),
+        Err(too_large(10, 6, narrow))
+    );
+    assert_eq!(snapshot(&destination), original, "the canvas changed");
+    let fits = pattern(10, 5, 15);
+    assert_eq!(narrow.draw_pixels(&destination, &fits), Ok((10, 5)));
+    assert_eq!(snapshot(&destination), fits);
+    assert_eq!(
+        wait(
+            "draw raw pixels as a Blob",
+            narrow.draw_blob(&destination, &blob(&original.encode()))
+        )
+        .await,
+        Err(too_large(30, 20, narrow))
+    );
+    assert_eq!(draw_pixels(&destination, &original), Ok((30, 20)));
+    assert_eq!(snapshot(&destination), original);
+}
+
+/// Polls `draw` until it has started a decode (`createImageBitmap` or `<img>`), then
+/// drops it.
+async fn drop_once_decoding<F: core::future::Future<Output = Result<(u32, u32), CanvasError>>>(
+    draw: F,
+) {
+    let decodes = decodes_started();
+    let mut draw = Box::pin(draw);
+    for _ in 0..100 {
+        match select(draw, ready(())).await {
+            Either::Left((result, _)) => panic!("drew before it could be dropped: {result:?}"),
+            Either::Right(((), pending)) => draw = pending,
+        }
+        if decodes_started() > decodes {
+            return;
+        }
+        // Let the Blob read it waits for complete.
+        settle(0).await;
+    }
+    panic!("the draw never started decoding");
+}
+
+#[wasm_bindgen_test]
+async fn a_draw_dropped_while_decoding_draws_nothing_once_the_decode_has_finished() {
+    install_decode_spy();
+    install_url_counter();
+    let source = painted(&pattern(64, 64, 16));
+    let png = wait("encode", encode_canvas(&source, ImageFormat::Png))
+        .await
+        .expect("encode");
+    let bytes = wait("read", wasm_websocket::read_blob(&png))
+        .await
+        .expect("read");
+    let destination = painted(&pattern(3, 3, 17));
+    let before = snapshot(&destination);
+    // Forget the decodes other tests started.
+    wait("earlier decodes", decodes_fulfilled()).await;
+    for hide in [false, true] {
+        let _hidden = hide.then(WithoutCreateImageBitmap::new);
+        for i in 0..10 {
+            if i % 2 == 0 {
+                drop_once_decoding(draw_bytes(&destination, &bytes)).await;
+            } else {
+                drop_once_decoding(draw_blob(&destination, &png)).await;
+            }
+        }
+        // Every decode those draws started has settled: a draw still running would
+        // now have drawn (it draws as soon as its decode is done). With
+        // createImageBitmap the decodes succeed; an <img> fails once the dropped
+        // draw revoked its object URL, as it should.
+        let fulfilled = wait("the dropped draws' decodes", decodes_fulfilled())
+            .await
+            .as_f64()
+            .unwrap_or_default();
+        if !hide {
+            assert_eq!(fulfilled, 10.0, "the decodes did not all succeed");
+        }
+        settle(20).await;
+        let (width, height) = (destination.width(), destination.height());
+        assert!(
+            snapshot(&destination) == before,
+            "a dropped draw drew: the canvas is now {width}x{height} (createImageBitmap \
+             hidden: {hide})"
+        );
+        assert_eq!(live_object_urls(), 0, "a dropped draw kept its object URL");
+    }
 }

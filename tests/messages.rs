@@ -7,7 +7,8 @@
 //! - 10,000 mixed text, binary and Blob messages arrive complete and in order
 //! - send_message, the Sink and the Stream
 //! - split: a cloned sender sends and closes, the receiver ends
-//! - callbacks receive the same messages in the same order; dropped, they stop
+//! - callbacks receive the same messages in the same order; dropped, they stop, and
+//!   their listener is removed from the browser's socket (spied on through `as_raw()`)
 
 mod common;
 
@@ -215,18 +216,66 @@ async fn callbacks_see_the_same_messages_in_the_same_order() {
     drop(subscription);
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function spy_on_listeners(socket) {
+  const registered = {};
+  const add = socket.addEventListener;
+  const remove = socket.removeEventListener;
+  socket.addEventListener = function (type, listener, options) {
+    (registered[type] ??= new Set()).add(listener);
+    return add.call(this, type, listener, options);
+  };
+  socket.removeEventListener = function (type, listener, options) {
+    registered[type]?.delete(listener);
+    return remove.call(this, type, listener, options);
+  };
+  socket.__registered = registered;
+  if (globalThis.__listenerErrors === undefined) {
+    globalThis.__listenerErrors = [];
+    addEventListener("error", (event) => globalThis.__listenerErrors.push(String(event.message)));
+  }
+}
+export function registered_since_spy(socket, type) {
+  return socket.__registered[type]?.size ?? 0;
+}
+export function dispatch_message(socket, data) {
+  socket.dispatchEvent(new MessageEvent("message", { data }));
+}
+export function listener_errors() { return globalThis.__listenerErrors.join("; "); }
+"#)]
+extern "C" {
+    fn spy_on_listeners(socket: &web_sys::WebSocket);
+    fn registered_since_spy(socket: &web_sys::WebSocket, kind: &str) -> u32;
+    fn dispatch_message(socket: &web_sys::WebSocket, data: &str);
+    fn listener_errors() -> String;
+}
+
 #[wasm_bindgen_test]
 async fn a_dropped_subscription_is_never_called() {
     let mut ws = echo().await;
+    // Every listener added to the browser's socket from now on is tracked, so a
+    // listener left registered (with its closure freed or not) shows.
+    spy_on_listeners(ws.as_raw());
     let calls = Rc::new(RefCell::new(0));
     let counted = Rc::clone(&calls);
     let subscription = ws.on_message(move |_| *counted.borrow_mut() += 1);
+    assert_eq!(registered_since_spy(ws.as_raw(), "message"), 1);
     ws.send_text("before the drop").expect("send");
     drop(subscription);
+    assert_eq!(
+        registered_since_spy(ws.as_raw(), "message"),
+        0,
+        "the dropped subscription's listener is still registered"
+    );
     ws.send_text("after the drop").expect("send");
     next(&mut ws).await;
     next(&mut ws).await;
+    // A message event now reaches the socket's remaining listener (the stream's),
+    // and nothing else: a freed closure still registered would throw here.
+    dispatch_message(ws.as_raw(), "synthetic");
+    assert_eq!(next(&mut ws).await, Message::text("synthetic"));
     assert_eq!(*calls.borrow(), 0);
+    assert_eq!(listener_errors(), "", "a listener threw");
 }
 
 #[wasm_bindgen_test]

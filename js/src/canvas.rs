@@ -7,11 +7,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::HtmlCanvasElement;
 
-use crate::convert::describe;
+use crate::convert::{describe, whole};
 use crate::error::{to_js, type_error};
 use crate::socket::checked;
 use crate::WasmSocket;
-use wasm_websocket::canvas::{draw_message, send_canvas_image, send_canvas_pixels, ImageFormat};
+use wasm_websocket::canvas::{send_canvas_image, send_canvas_pixels, DrawOptions, ImageFormat};
 use wasm_websocket::Message;
 
 #[wasm_bindgen]
@@ -74,21 +74,35 @@ impl WasmSocket {
 
     /// Draws a received message into the canvas: an encoded image (PNG, JPEG,
     /// WebP...) or raw pixels from `sendCanvasPixels`, as a `Uint8Array`, an
-    /// `ArrayBuffer` or a `Blob`. The image is decoded in full first; then the canvas
-    /// is resized to it, cleared, and the image drawn. Resolves with the size drawn.
+    /// `ArrayBuffer` or a `Blob`. The size is checked first, from the raw pixels
+    /// header or the PNG, GIF, JPEG or WebP header (only the first bytes are read:
+    /// bytes are wrapped in a `Blob`, not copied into wasm memory); then the image is
+    /// decoded in full; then the canvas is resized to it, cleared, and the image
+    /// drawn. Resolves with the size drawn.
     ///
-    /// Rejects with `NotAnImage` for a text message or data that is not an image (the
-    /// canvas is then left as it was), `PixelsTruncated`, `BadPixelsMagic` or
-    /// `InvalidPixels` for malformed raw pixels, `NoContext2d`, or `TypeError` for
-    /// bad arguments.
+    /// `options.maxSide` (default 65535) and `options.maxPixels` (default 2^28, a
+    /// 16384x16384 image: what both Chromium and Firefox can draw) bound the image's
+    /// width or height and its `width * height`.
+    ///
+    /// Rejects with `TooLarge` for an image above those limits (before it is decoded;
+    /// the canvas is left as it was), `NotAnImage` for a text message or data that is
+    /// not an image (the canvas is then left as it was), `PixelsTruncated`,
+    /// `BadPixelsMagic` or `InvalidPixels` for malformed raw pixels, `NoContext2d`,
+    /// `TypeError` for bad arguments, or `RangeError` for a limit that is not a whole
+    /// number in range.
     #[wasm_bindgen(js_name = drawMessage, unchecked_return_type = "Promise<ImageSize>")]
     pub fn draw_message(
         &self,
         #[wasm_bindgen(unchecked_param_type = "WsMessage | ArrayBuffer")] message: JsValue,
         canvas: &HtmlCanvasElement,
+        #[wasm_bindgen(unchecked_optional_param_type = "DrawOptions")] options: JsValue,
     ) -> Promise {
         let message = match message_from_js(message, "drawMessage") {
             Ok(message) => message,
+            Err(error) => return Promise::reject(&error),
+        };
+        let options = match draw_options(&options) {
+            Ok(options) => options,
             Err(error) => return Promise::reject(&error),
         };
         let canvas = match checked(canvas, "drawMessage", "an HTMLCanvasElement") {
@@ -96,7 +110,8 @@ impl WasmSocket {
             Err(error) => return Promise::reject(&error),
         };
         future_to_promise(async move {
-            let (width, height) = draw_message(&canvas, &message)
+            let (width, height) = options
+                .draw_message(&canvas, &message)
                 .await
                 .map_err(|error| to_js(&error))?;
             let size = Object::new();
@@ -109,7 +124,10 @@ impl WasmSocket {
 }
 
 /// A message JavaScript hands in: a `string`, a `Uint8Array` (the bytes it covers), an
-/// `ArrayBuffer` or a `Blob`.
+/// `ArrayBuffer` or a `Blob`. Bytes become a `Blob` (a copy within JavaScript), not a
+/// `Vec` in wasm memory: the draw then reads only their first bytes before the size
+/// check, and hands an encoded image to the browser's decoder without a round trip
+/// through wasm.
 ///
 /// # Errors
 /// A `TypeError` for any other value.
@@ -117,11 +135,10 @@ fn message_from_js(value: JsValue, what: &str) -> Result<Message, JsValue> {
     if let Some(text) = value.as_string() {
         return Ok(Message::Text(text));
     }
-    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
-        return Ok(Message::Binary(Uint8Array::new(buffer).to_vec()));
-    }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Ok(Message::Binary(bytes.to_vec()));
+    if value.is_instance_of::<ArrayBuffer>() || value.is_instance_of::<Uint8Array>() {
+        // A Uint8Array part contributes the bytes it covers, not its whole buffer.
+        let blob = web_sys::Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(&value))?;
+        return Ok(Message::Blob(blob));
     }
     match value.dyn_into::<web_sys::Blob>() {
         Ok(blob) => Ok(Message::Blob(blob)),
@@ -130,4 +147,33 @@ fn message_from_js(value: JsValue, what: &str) -> Result<Message, JsValue> {
             describe(&value)
         ))),
     }
+}
+
+/// The `DrawOptions` of `drawMessage`: `undefined`, `null` or an object with
+/// `maxSide` and `maxPixels`, each a whole number (or absent, for the default).
+///
+/// # Errors
+/// A `TypeError` for another value or a field that is not a number; a `RangeError`
+/// for `maxSide` outside 0..=2^32 - 1 or `maxPixels` outside 0..=2^53.
+fn draw_options(options: &JsValue) -> Result<DrawOptions, JsValue> {
+    let mut draw = DrawOptions::new();
+    if options.is_undefined() || options.is_null() {
+        return Ok(draw);
+    }
+    if !options.is_object() {
+        return Err(type_error(&format!(
+            "drawMessage: options must be an object, got {}",
+            describe(options)
+        )));
+    }
+    let max_side = Reflect::get(options, &"maxSide".into())?;
+    if !max_side.is_undefined() {
+        let pixels = whole(&max_side, "drawMessage: maxSide", u32::MAX.into())?;
+        draw = draw.max_side(u32::try_from(pixels).unwrap_or(u32::MAX));
+    }
+    let max_pixels = Reflect::get(options, &"maxPixels".into())?;
+    if !max_pixels.is_undefined() {
+        draw = draw.max_pixels(whole(&max_pixels, "drawMessage: maxPixels", 2f64.powi(53))?);
+    }
+    Ok(draw)
 }

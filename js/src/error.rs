@@ -93,6 +93,7 @@ impl Kind for CanvasError {
             CanvasError::BadPixelsMagic { .. } => "BadPixelsMagic",
             CanvasError::InvalidPixels { .. } => "InvalidPixels",
             CanvasError::InvalidDimensions { .. } => "InvalidDimensions",
+            CanvasError::TooLarge { .. } => "TooLarge",
             CanvasError::NotAnImage { .. } => "NotAnImage",
             CanvasError::Socket(error) => return error.name(),
             CanvasError::Js(js) => return js.name.clone(),

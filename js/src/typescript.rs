@@ -68,6 +68,7 @@ export type WsErrorName =
   | "BadPixelsMagic"
   | "InvalidPixels"
   | "InvalidDimensions"
+  | "TooLarge"
   | "NotAnImage";
 
 /**
@@ -86,6 +87,18 @@ export interface WsError extends Error {
 const CANVAS_TYPES: &'static str = r#"
 /** An image format {@link WasmSocket.sendCanvas} can ask the browser for. */
 export type ImageType = "image/png" | "image/jpeg" | "image/webp";
+
+/**
+ * Options of {@link WasmSocket.drawMessage}: the largest image it draws. A larger one
+ * is refused with `TooLarge` before it is decoded, by the size its header declares
+ * (raw pixels, PNG, GIF, JPEG, WebP) or, for other formats, its decoded size.
+ */
+export interface DrawOptions {
+  /** The largest width or height, in pixels (default 65535, the largest canvas side in Chromium and Firefox). */
+  maxSide?: number;
+  /** The largest `width * height` (default 2^28 = 268435456, a 16384x16384 image, Chromium's largest canvas area). */
+  maxPixels?: number;
+}
 
 /** The size of an image drawn by {@link WasmSocket.drawMessage}, in pixels. */
 export interface ImageSize {

@@ -64,6 +64,24 @@ pub enum CanvasError {
         /// The image height.
         height: u32,
     },
+    /// An image larger than the draw functions accept (see
+    /// [`DrawOptions`](super::DrawOptions)), refused before it was decoded and before
+    /// the canvas was touched: by the size raw pixels or an image header declare, or
+    /// by the size the browser decoded for other formats.
+    #[error(
+        "a {width}x{height} image is larger than the limit of {max_side} pixels a side \
+         and {max_pixels} pixels in all"
+    )]
+    TooLarge {
+        /// The image width.
+        width: u32,
+        /// The image height.
+        height: u32,
+        /// The largest width or height accepted.
+        max_side: u32,
+        /// The largest `width * height` accepted.
+        max_pixels: u64,
+    },
     /// Data the browser could not decode as an image (or a text message where an image
     /// was expected).
     #[error("not an image: {reason}")]

@@ -122,6 +122,15 @@ pub fn is_raw_pixels(bytes: &[u8]) -> bool {
     bytes.starts_with(&PIXELS_MAGIC)
 }
 
+/// The width and height in a raw pixels header, if `bytes` hold one (whatever follows).
+pub(crate) fn declared_pixels_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if !is_raw_pixels(bytes) {
+        return None;
+    }
+    let word = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    Some((word(4)?, word(8)?))
+}
+
 /// Checks raw pixels without copying them: width, height and the RGBA bytes.
 pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
     let truncated = || CanvasError::PixelsTruncated {
@@ -147,7 +156,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(u32, u32, &[u8])> {
 }
 
 /// Checks that `actual` bytes are the RGBA of a `width` x `height` image.
-fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
+pub(crate) fn check_rgba_len(width: u32, height: u32, actual: usize) -> Result<()> {
     let expected = rgba_len(width, height)?;
     if actual != expected {
         return Err(CanvasError::InvalidPixels {

@@ -21,7 +21,8 @@
 // - close(code?, reason?), closed, onClose, onError, server-initiated closes;
 // - free(): listeners removed, callbacks silenced, pending promises settled;
 // - callback exceptions reported without breaking delivery;
-// - sendCanvas, sendCanvasPixels and drawMessage, with their errors;
+// - sendCanvas, sendCanvasPixels and drawMessage, with their errors; drawMessage's
+//   size limit (maxSide, maxPixels) refusing a huge image with TooLarge;
 // - ReconnectingSocket: a server outage (/admin/outage) survived with the outbox sent
 //   in order; growing delays and gaveUp against /reject; OutboxFull and the unsent
 //   event; onEvent taking over from nextEvent(); free() releasing every listener;
@@ -736,6 +737,26 @@ test("sendCanvasPixels sends raw RGBA that drawMessage draws back exactly", asyn
   const copy = echoed.slice().buffer;
   deepEq(await wait(ws.drawMessage(copy, document.createElement("canvas")), "ArrayBuffer"), { width: 7, height: 5 }, "ArrayBuffer");
   deepEq(await wait(ws.drawMessage(new Blob([echoed]), document.createElement("canvas")), "Blob"), { width: 7, height: 5 }, "Blob");
+});
+
+test("drawMessage refuses an image above maxSide or maxPixels with TooLarge, before decoding it", async () => {
+  const ws = await connect();
+  const target = patternCanvas(3, 3);
+  // A PNG signature and IHDR declaring 30000x30000: over the default 2^28 pixels.
+  const png = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82,
+    0, 0, 117, 48, 0, 0, 117, 48, 8, 6, 0, 0, 0, 0, 0, 0, 0);
+  await rejects(ws.drawMessage(png, target), "TooLarge", "30000x30000 PNG", "30000x30000");
+  await rejects(ws.drawMessage(new Blob([png]), target), "TooLarge", "30000x30000 PNG Blob");
+  const pixels = Uint8Array.of(82, 71, 66, 65, 3, 0, 0, 0, 1, 0, 0, 0, ...new Array(12).fill(255));
+  await rejects(ws.drawMessage(pixels, target, { maxSide: 2 }), "TooLarge", "maxSide");
+  await rejects(ws.drawMessage(pixels, target, { maxPixels: 2 }), "TooLarge", "maxPixels");
+  samePixels(patternCanvas(3, 3), target, "canvas left untouched");
+  deepEq(await wait(ws.drawMessage(pixels, target, { maxSide: 3, maxPixels: 3 }), "at the limit"),
+    { width: 3, height: 1 }, "at the limit");
+  await rejects(ws.drawMessage(pixels, target, { maxPixels: -1 }), "RangeError", "negative maxPixels");
+  await rejects(ws.drawMessage(pixels, target, { maxSide: 1.5 }), "RangeError", "fractional maxSide");
+  await rejects(ws.drawMessage(pixels, target, { maxSide: "big" }), "TypeError", "maxSide a string");
+  await rejects(ws.drawMessage(pixels, target, 5), "TypeError", "options a number");
 });
 
 test("canvas functions fail with named errors", async () => {

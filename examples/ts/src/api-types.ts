@@ -9,6 +9,7 @@ import init, {
   WasmSocket,
   type CloseInfo,
   type ConnectOptions,
+  type DrawOptions,
   type ImageSize,
   type ImageType,
   type InitOutput,
@@ -31,6 +32,7 @@ function expect<T extends true>(): T | void {}
 expect<Equals<WsMessage, string | Uint8Array | Blob>>();
 expect<Equals<ImageType, "image/png" | "image/jpeg" | "image/webp">>();
 expect<Equals<ImageSize, { width: number; height: number }>>();
+expect<Equals<DrawOptions, { maxSide?: number; maxPixels?: number }>>();
 expect<Equals<CloseInfo, { code: number; reason: string; wasClean: boolean }>>();
 expect<Equals<ConnectOptions["protocols"], string[] | undefined>>();
 expect<Equals<ConnectOptions["binaryType"], "arraybuffer" | "blob" | undefined>>();
@@ -38,6 +40,7 @@ expect<Equals<ConnectOptions["connectTimeoutMs"], number | null | undefined>>();
 expect<Equals<WsError["closeInfo"], CloseInfo | undefined>>();
 expect<Equals<Extract<WsErrorName, "InvalidUrl" | "ConnectionFailed" | "NotOpen" | "Timeout">, "InvalidUrl" | "ConnectionFailed" | "NotOpen" | "Timeout">>();
 expect<Equals<Extract<WsErrorName, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">>();
+expect<Equals<Extract<WsErrorName, "TooLarge" | "NotAnImage">, "TooLarge" | "NotAnImage">>();
 
 // Opening.
 expect<Equals<Parameters<typeof WasmSocket.connect>, [url: string, options?: ConnectOptions]>>();
@@ -69,7 +72,7 @@ expect<Equals<Method<"free">, () => void>>();
 // Canvases.
 expect<Equals<Method<"sendCanvas">, (canvas: HTMLCanvasElement, type?: ImageType, quality?: number) => Promise<Blob>>>();
 expect<Equals<Method<"sendCanvasPixels">, (canvas: HTMLCanvasElement) => number>>();
-expect<Equals<Method<"drawMessage">, (message: WsMessage | ArrayBuffer, canvas: HTMLCanvasElement) => Promise<ImageSize>>>();
+expect<Equals<Method<"drawMessage">, (message: WsMessage | ArrayBuffer, canvas: HTMLCanvasElement, options?: DrawOptions) => Promise<ImageSize>>>();
 
 // Module functions.
 expect<Equals<typeof liveListeners, () => number>>();
