@@ -23,7 +23,10 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 use wasm_websocket::{live_listeners, Error, ReadyState, WebSocket};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 #[wasm_bindgen_test]
 async fn connect_resolves_open_and_reports_state() {
