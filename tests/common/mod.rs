@@ -143,6 +143,7 @@ macro_rules! in_the_page {
         wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
     };
 }
+#[allow(unused_imports)] // in suites that are not compiled into other binaries
 pub(crate) use in_the_page;
 
 /// Milliseconds since the epoch, for measuring.

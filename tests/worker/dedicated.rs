@@ -16,6 +16,9 @@
 //! suites do not say it themselves: each calls `crate::place!()`, which is
 //! `common::in_the_page` when the suite is its own binary and the macro below here.
 
+// Each suite has its `mod common;`, as in its own binary.
+#![allow(clippy::duplicate_mod)]
+
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// The suites' `crate::place!()` (see `common::in_the_page`): nothing, as this

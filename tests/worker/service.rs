@@ -9,6 +9,9 @@
 //! module service worker of its http://127.0.0.1 page (a secure context), so nothing
 //! is skipped.
 
+// Each suite has its `mod common;`, as in its own binary.
+#![allow(clippy::duplicate_mod)]
+
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_service_worker);
 
 /// The suites' `crate::place!()` (see `common::in_the_page`): nothing, as this

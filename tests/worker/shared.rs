@@ -8,6 +8,9 @@
 //! Chromium 156 and Firefox ESR 153 both run it, so nothing is skipped (Chrome on
 //! Android has no shared workers; it is not among the test browsers).
 
+// Each suite has its `mod common;`, as in its own binary.
+#![allow(clippy::duplicate_mod)]
+
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_shared_worker);
 
 /// The suites' `crate::place!()` (see `common::in_the_page`): nothing, as this
