@@ -10,7 +10,8 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
 use wasm_websocket::{Message, WebSocket};
 
-/// The echo server the test harness (`cargo xtask test`) started, as `ws://host:port`.
+/// The echo server the test harness (`cargo xtask test`) started, as `ws://host:port`
+/// (`wss://host:port`, its TLS port, for tests/wss.rs).
 pub const ECHO_BASE: &str = match option_env!("WASM_WEBSOCKET_ECHO") {
     Some(url) => url,
     None => "ws://127.0.0.1:47301",
