@@ -1,7 +1,7 @@
 //! Accepting connections: a cap on how many are open at once (HTTP and upgraded
-//! WebSockets together, on both ports), a TLS handshake on the TLS port (within the
-//! request-head time limit), a time limit for each request head, then HTTP/1.1 with
-//! upgrades, served by hyper.
+//! WebSockets together, on both ports), on the TLS port a handshake that must end
+//! within the request-head time limit, a time limit for each request head, then
+//! HTTP/1.1 with upgrades, served by hyper.
 
 use std::{
     io,
@@ -115,7 +115,7 @@ fn admit(
         Some(acceptor) => {
             let acceptor = acceptor.clone();
             tracker.spawn(async move {
-                // The handshake counts against the time for the request head.
+                // The handshake gets as long as a request head.
                 let handshake =
                     tokio::time::timeout(state.header_timeout, acceptor.accept(counted));
                 let stream = tokio::select! {

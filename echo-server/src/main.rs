@@ -41,7 +41,7 @@ const PARENT_POLL: Duration = Duration::from_millis(200);
 /// start and kept only in memory: browsers must be told to accept it (Chromium
 /// --ignore-certificate-errors, WebDriver acceptInsecureCerts), as the test runs
 /// do. The same Host and Origin checks (its own origins are https://...:TLS_PORT),
-/// limits and timeouts hold there; the TLS handshake counts against
+/// limits and timeouts hold there; the TLS handshake too must end within
 /// --header-timeout; an outage closes both ports.
 ///
 /// The first line on stdout is `listening on ws://HOST:PORT`, followed by

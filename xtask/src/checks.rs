@@ -130,8 +130,14 @@ pub fn plan(
             "clippy (wasm32, worker and wss tests)",
             false,
             move |ctx, _| {
-                let mut args = vec!["clippy", "-p", "wasm-websocket", "--target", WASM32];
-                args.push("--all-features");
+                let mut args = vec![
+                    "clippy",
+                    "-p",
+                    "wasm-websocket",
+                    "--target",
+                    WASM32,
+                    "--all-features",
+                ];
                 for (_, binary) in WORKERS {
                     args.extend(["--test", binary]);
                 }
