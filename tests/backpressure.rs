@@ -18,7 +18,10 @@ use wasm_websocket::{
     Error, Message, ReadyState, WebSocket, WebSocketSender, DEFAULT_HIGH_WATER_MARK,
 };
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 /// A socket to `/silent` with these marks.
 async fn silent(high: u32, low: u32) -> WebSocket {

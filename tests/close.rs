@@ -17,7 +17,10 @@ use futures::{SinkExt, StreamExt};
 use wasm_bindgen_test::*;
 use wasm_websocket::{CloseCode, CloseEvent, Error, Message, ReadyState, WebSocket};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 fn event(code: u16, reason: &str) -> CloseEvent {
     CloseEvent {

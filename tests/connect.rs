@@ -3,7 +3,7 @@
 //! - connect resolves open, reporting url, protocol, extensions, bufferedAmount
 //! - the first subprotocol the server knows is selected and reported
 //! - offering only subprotocols the server does not know fails the handshake
-//! - http:// becomes ws://; a relative URL resolves against the page
+//! - http:// becomes ws:// (https:// wss://); a relative URL resolves against the page
 //! - invalid URLs (space or other forbidden host characters, other schemes, a
 //!   fragment, no host) give `InvalidUrl` in every browser
 //! - empty, malformed and repeated subprotocols give `InvalidProtocol`
@@ -23,7 +23,10 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 use wasm_websocket::{live_listeners, Error, ReadyState, WebSocket};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 #[wasm_bindgen_test]
 async fn connect_resolves_open_and_reports_state() {
@@ -73,7 +76,8 @@ async fn offering_only_unknown_subprotocols_fails_the_handshake() {
 
 #[wasm_bindgen_test]
 async fn http_urls_become_ws_urls() {
-    let http = url("/echo").replacen("ws://", "http://", 1);
+    // ws:// → http://, or wss:// → https:// in the run over TLS (tests/wss.rs).
+    let http = url("/echo").replacen("ws", "http", 1);
     let ws = wait("connect over http://", WebSocket::connect(&http))
         .await
         .expect("connect with an http:// URL");

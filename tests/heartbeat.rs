@@ -22,7 +22,10 @@ use wasm_websocket::reconnect::{
 };
 use wasm_websocket::{live_listeners, Message, ReconnectingWebSocket, WebSocket};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 const INTERVAL: Duration = Duration::from_millis(150);
 const TIMEOUT: Duration = Duration::from_millis(300);

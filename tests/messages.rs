@@ -22,7 +22,10 @@ use js_sys::{ArrayBuffer, DataView, Uint8Array};
 use wasm_bindgen_test::*;
 use wasm_websocket::{read_blob, Message, WebSocket};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 fn blob_of(bytes: &[u8]) -> web_sys::Blob {
     let parts = js_sys::Array::of1(&Uint8Array::from(bytes));

@@ -28,7 +28,7 @@ const WRITE_BUFFER: usize = 128 * 1024;
 
 /// How the server is bound and how it behaves.
 ///
-/// `Config::default()` binds `127.0.0.1:8080` with the limits above, serves no
+/// `Config::default()` binds `127.0.0.1:8080` with the limits above, serves no TLS, serves no
 /// static files, has no admin paths and logs nothing per connection. Tests use
 /// `port: 0` to get a free port, then read it back from
 /// [`crate::Server::local_addr`].
@@ -43,6 +43,10 @@ pub struct Config {
     pub host: String,
     /// TCP port to bind; `0` lets the operating system pick a free one.
     pub port: u16,
+    /// A second TCP port serving the same routes over TLS (`https://`, `wss://`)
+    /// with a self-signed certificate made at startup; `Some(0)` lets the operating
+    /// system pick it, `None` serves no TLS.
+    pub tls_port: Option<u16>,
     /// Largest message (and frame) accepted on any WebSocket path, in bytes.
     /// A larger message makes the server close with code 1009.
     pub max_message_size: usize,
@@ -71,6 +75,7 @@ impl Default for Config {
         Self {
             host: DEFAULT_HOST.to_owned(),
             port: DEFAULT_PORT,
+            tls_port: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             header_timeout: DEFAULT_HEADER_TIMEOUT,

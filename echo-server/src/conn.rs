@@ -1,6 +1,7 @@
 //! Accepting connections: a cap on how many are open at once (HTTP and upgraded
-//! WebSockets together), a time limit for each request head, then HTTP/1.1 with
-//! upgrades, served by hyper.
+//! WebSockets together, on both ports), on the TLS port a handshake that must end
+//! within the request-head time limit, a time limit for each request head, then
+//! HTTP/1.1 with upgrades, served by hyper.
 
 use std::{
     io,
@@ -20,6 +21,7 @@ use tokio::{
     net::{TcpListener, TcpStream},
     sync::OwnedSemaphorePermit,
 };
+use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 
 use crate::state::AppState;
@@ -37,10 +39,25 @@ content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n\
 x-content-type-options: nosniff\r\nretry-after: 1\r\nconnection: close\r\n\r\n\
 too many connections\n";
 
+/// A bound port: plain, or TLS through `tls`.
+pub(crate) struct Listener {
+    pub(crate) tcp: TcpListener,
+    pub(crate) tls: Option<TlsAcceptor>,
+}
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listener")
+            .field("tcp", &self.tcp)
+            .field("tls", &self.tls.is_some())
+            .finish()
+    }
+}
+
 /// Accepts connections on `listener` until the server shuts down or `period`
 /// (the current serving period, see `/admin/outage`) ends.
 pub(crate) async fn accept_until(
-    listener: &TcpListener,
+    listener: &Listener,
     app: &Router,
     state: &AppState,
     period: &CancellationToken,
@@ -50,10 +67,10 @@ pub(crate) async fn accept_until(
             biased;
             () = state.shutdown.cancelled() => return,
             () = period.cancelled() => return,
-            accepted = listener.accept() => accepted,
+            accepted = listener.tcp.accept() => accepted,
         };
         match accepted {
-            Ok((tcp, _peer)) => admit(tcp, app, state, period),
+            Ok((tcp, _peer)) => admit(tcp, listener.tls.as_ref(), app, state, period),
             Err(err) => {
                 state.log(format_args!("accept failed: {err}"));
                 tokio::select! {
@@ -66,46 +83,83 @@ pub(crate) async fn accept_until(
     }
 }
 
-/// Serves one accepted connection in a tracked task, or, over the cap, answers
-/// `503` without waiting and closes it.
-fn admit(tcp: TcpStream, app: &Router, state: &AppState, period: &CancellationToken) {
+/// Serves one accepted connection in a tracked task (after the TLS handshake, with
+/// `tls`), or, over the cap, answers `503` without waiting and closes it.
+fn admit(
+    tcp: TcpStream,
+    tls: Option<&TlsAcceptor>,
+    app: &Router,
+    state: &AppState,
+    period: &CancellationToken,
+) {
     let Ok(permit) = state.connections.clone().try_acquire_owned() else {
         // A fresh socket's send buffer is empty: this either goes out whole or the
-        // client is gone already.
+        // client is gone already. (On the TLS port the client cannot read it, but
+        // the connection is closed at once all the same.)
         let _ = tcp.try_write(TOO_MANY);
         state.log(format_args!("connection refused: too many connections"));
         return;
     };
     // Echo replies are small and flushed per batch: never wait for Nagle.
     let _ = tcp.set_nodelay(true);
-    let io = TokioIo::new(Counted {
+    let counted = Counted {
         tcp,
         _permit: permit,
-    });
+    };
+    let (app, state, period) = (app.clone(), state.clone(), period.clone());
+    let tracker = state.tracker.clone();
+    match tls {
+        None => {
+            tracker.spawn(serve(counted, app, state, period));
+        }
+        Some(acceptor) => {
+            let acceptor = acceptor.clone();
+            tracker.spawn(async move {
+                // The handshake gets as long as a request head.
+                let handshake =
+                    tokio::time::timeout(state.header_timeout, acceptor.accept(counted));
+                let stream = tokio::select! {
+                    done = handshake => done,
+                    () = state.shutdown.cancelled() => return,
+                    () = period.cancelled() => return,
+                };
+                match stream {
+                    Ok(Ok(stream)) => serve(stream, app, state, period).await,
+                    Ok(Err(err)) => state.log(format_args!("TLS handshake failed: {err}")),
+                    Err(_) => state.log(format_args!("TLS handshake timed out")),
+                }
+            });
+        }
+    }
+}
+
+/// Serves HTTP/1.1 with upgrades on `io` until it ends, or until the server stops or
+/// the period ends (then the request under way gets [`SHUTDOWN_GRACE`]).
+async fn serve<S>(io: S, app: Router, state: AppState, period: CancellationToken)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(state.header_timeout);
     let connection = builder
-        .serve_connection(io, TowerToHyperService::new(app.clone()))
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(app))
         .with_upgrades();
-    let (state, period) = (state.clone(), period.clone());
-    state.tracker.clone().spawn(async move {
-        let mut connection = pin!(connection);
-        tokio::select! {
-            result = connection.as_mut() => {
-                if let Err(err) = result {
-                    state.log(format_args!("connection ended: {err}"));
-                }
-                return;
+    let mut connection = pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => {
+            if let Err(err) = result {
+                state.log(format_args!("connection ended: {err}"));
             }
-            () = state.shutdown.cancelled() => {}
-            () = period.cancelled() => {}
+            return;
         }
-        // Finish the request under way, if any, then close.
-        connection.as_mut().graceful_shutdown();
-        let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
-    });
+        () = state.shutdown.cancelled() => {}
+        () = period.cancelled() => {}
+    }
+    // Finish the request under way, if any, then close.
+    connection.as_mut().graceful_shutdown();
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
 }
 
 /// A TCP stream holding one of the server's connection permits for as long as it

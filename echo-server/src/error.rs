@@ -33,6 +33,9 @@ pub enum Error {
     /// An `--admin-origin` is not an origin such as `http://127.0.0.1:8000`.
     #[error("admin origin {0:?} is not of the form http://host:port")]
     AdminOrigin(String),
+    /// The TLS port's certificate could not be made, or rustls refused it.
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
     /// Reading the bound address or serving failed.
     #[error("server I/O error: {0}")]
     Io(#[from] io::Error),

@@ -6,7 +6,8 @@
 //!   on `http://attacker.example:PORT` whose name is made to resolve to 127.0.0.1
 //!   (DNS rebinding) sends `Host: attacker.example:PORT` and gets nothing;
 //! - the admin paths check the `Origin` a browser sends with a WebSocket
-//!   handshake: only the server's own origins (`http://<allowed host>:<port>`) and
+//!   handshake: only the server's own origins (`http://<allowed host>:<port>`, and
+//!   `https://` on the TLS port) and
 //!   the `--admin-origin` ones pass;
 //! - every response says `X-Content-Type-Options: nosniff`.
 
@@ -31,12 +32,13 @@ pub(crate) struct Guard {
 
 impl Guard {
     /// The loopback names and `config.host` as `Host` names; the server's own
-    /// origins on `port` and `config.admin_origins` as admin origins.
+    /// origins (`http://` on `port`, `https://` on `tls_port`) and
+    /// `config.admin_origins` as admin origins.
     ///
     /// # Errors
     ///
     /// [`Error::AdminOrigin`] for an admin origin that is not `scheme://host[:port]`.
-    pub(crate) fn new(config: &Config, port: u16) -> Result<Self, Error> {
+    pub(crate) fn new(config: &Config, port: u16, tls_port: Option<u16>) -> Result<Self, Error> {
         let mut hosts: Vec<String> = LOOPBACK_NAMES.iter().map(|&n| n.to_owned()).collect();
         let configured = host_name(&config.host);
         if !configured.is_empty() && !hosts.contains(&configured) {
@@ -46,6 +48,13 @@ impl Guard {
             .iter()
             .map(|host| origin("http", host, Some(port)))
             .collect();
+        if let Some(tls_port) = tls_port {
+            admin_origins.extend(
+                hosts
+                    .iter()
+                    .map(|host| origin("https", host, Some(tls_port))),
+            );
+        }
         for extra in &config.admin_origins {
             let normalized =
                 normalize_origin(extra).ok_or_else(|| Error::AdminOrigin(extra.clone()))?;
@@ -194,7 +203,7 @@ mod tests {
             admin_origins: admin_origins.iter().map(|&o| o.to_owned()).collect(),
             ..Config::default()
         };
-        Guard::new(&config, 4000).expect("valid configuration")
+        Guard::new(&config, 4000, Some(4443)).expect("valid configuration")
     }
 
     fn with_origin(origin: &str) -> HeaderMap {
@@ -257,6 +266,8 @@ mod tests {
             "http://[::1]:4000",
             "HTTP://LOCALHOST:4000",
             "http://127.0.0.1:8000",
+            "https://127.0.0.1:4443",
+            "https://localhost:4443",
         ] {
             assert!(
                 guard.admin_origin_allowed(&with_origin(allowed)),
@@ -267,6 +278,8 @@ mod tests {
             "http://127.0.0.1:4001",
             "http://127.0.0.1",
             "https://127.0.0.1:4000",
+            "http://127.0.0.1:4443",
+            "https://attacker.example:4443",
             "http://attacker.example:4000",
             "null",
             "",
@@ -309,6 +322,9 @@ mod tests {
             admin_origins: vec!["127.0.0.1:8000".to_owned()],
             ..Config::default()
         };
-        assert!(matches!(Guard::new(&config, 1), Err(Error::AdminOrigin(_))));
+        assert!(matches!(
+            Guard::new(&config, 1, None),
+            Err(Error::AdminOrigin(_))
+        ));
     }
 }

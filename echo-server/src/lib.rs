@@ -32,6 +32,12 @@
 //! [`Config::max_message_size`] (4 MiB by default), which bounds what one client can
 //! make the server hold to about three times that.
 //!
+//! With [`Config::tls_port`] (`--tls-port`) a second port serves the same routes over
+//! TLS (`https://`, `wss://`) with a self-signed certificate for `localhost`,
+//! `127.0.0.1`, `::1` (and [`Config::host`]) made at startup
+//! ([`Server::tls_certificate`]); every check and limit above holds there too, and
+//! the TLS handshake must end within [`Config::header_timeout`].
+//!
 //! The subprotocols `echo` and `chat` are known; the first one the client
 //! offers wins, and no offer (or only unknown ones) selects none. Other paths
 //! are `404`, or static files when [`Config::www`] is set.
@@ -58,6 +64,7 @@ mod image;
 mod server;
 mod state;
 mod statics;
+mod tls;
 
 pub use admin::MAX_OUTAGE_MS;
 pub use closing::IDLE_REASON;

@@ -12,8 +12,8 @@ use echo_server::{
 const PARENT_POLL: Duration = Duration::from_millis(200);
 
 /// WebSocket echo server with fault-injection paths (/echo, /close, /abrupt,
-/// /slow, /reject, /silent), admin paths for tests (--admin) and optional static
-/// files (--www).
+/// /slow, /reject, /silent), admin paths for tests (--admin), optional static
+/// files (--www) and an optional TLS port (--tls-port) for https:// and wss://.
 ///
 /// It runs next to the user's browser, and any page can reach 127.0.0.1, so it is
 /// bounded: only loopback Host names (and --host) are served (DNS rebinding gets
@@ -35,6 +35,17 @@ const PARENT_POLL: Duration = Duration::from_millis(200);
 /// is answered; a plain GET (what an <img> sends) gets 426 and changes nothing; no
 /// CORS headers are sent. If the port cannot be bound again after an outage, the
 /// server exits with status 1.
+///
+/// With --tls-port, a second port serves every route above over TLS, with a
+/// self-signed certificate for localhost, 127.0.0.1, ::1 (and --host) made at each
+/// start and kept only in memory: browsers must be told to accept it (Chromium
+/// --ignore-certificate-errors, WebDriver acceptInsecureCerts), as the test runs
+/// do. The same Host and Origin checks (its own origins are https://...:TLS_PORT),
+/// limits and timeouts hold there; the TLS handshake too must end within
+/// --header-timeout; an outage closes both ports.
+///
+/// The first line on stdout is `listening on ws://HOST:PORT`, followed by
+/// ` wss://HOST:TLS_PORT` with --tls-port.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Cli {
@@ -45,6 +56,10 @@ struct Cli {
     /// Port to bind; 0 picks a free one.
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
+    /// Also serve the same routes over TLS (https://, wss://) on this port, with a
+    /// self-signed certificate made at startup; 0 picks a free one.
+    #[arg(long, value_name = "PORT")]
+    tls_port: Option<u16>,
     /// Largest message (and frame) accepted, in bytes or with a KiB/MiB/GiB
     /// suffix; a larger message gets close code 1009. Tests that send more pass
     /// a larger value.
@@ -99,6 +114,7 @@ async fn main() -> anyhow::Result<()> {
     let server = echo_server::serve(Config {
         host: cli.host,
         port: cli.port,
+        tls_port: cli.tls_port,
         max_message_size: cli.max_message_size,
         max_connections: cli.max_connections,
         header_timeout: cli.header_timeout,
@@ -112,7 +128,11 @@ async fn main() -> anyhow::Result<()> {
 
     // A test harness reads this exact line from a pipe to learn the port.
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on {}", server.ws_url()).context("writing to stdout")?;
+    match server.wss_url() {
+        Some(wss) => writeln!(stdout, "listening on {} {wss}", server.ws_url()),
+        None => writeln!(stdout, "listening on {}", server.ws_url()),
+    }
+    .context("writing to stdout")?;
     stdout.flush().context("flushing stdout")?;
     drop(stdout);
 
@@ -223,6 +243,7 @@ mod tests {
         let defaults = Config::default();
         assert_eq!(cli.host, defaults.host);
         assert_eq!(cli.port, defaults.port);
+        assert_eq!(cli.tls_port, defaults.tls_port);
         assert_eq!(cli.max_message_size, defaults.max_message_size);
         assert_eq!(cli.max_connections, defaults.max_connections);
         assert_eq!(cli.header_timeout, defaults.header_timeout);

@@ -2,6 +2,9 @@
 
 use std::{net::SocketAddr, time::Duration};
 
+use futures_util::future::join_all;
+use rustls::pki_types::CertificateDer;
+
 use axum::{
     http::StatusCode,
     middleware,
@@ -13,12 +16,12 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
     admin,
-    conn::{self, SHUTDOWN_GRACE},
+    conn::{self, Listener, SHUTDOWN_GRACE},
     echo, faults, guard,
     handshake::plain,
     image,
     state::AppState,
-    statics, Config, Error,
+    statics, tls, Config, Error,
 };
 
 /// How often binding the port again after an outage is tried, and the pause between.
@@ -36,30 +39,42 @@ const PATHS: [&str; 7] = [
     "/image.png",
 ];
 
-/// Binds the listening socket as configured and starts serving in a
-/// background task.
+/// Binds the listening socket (and the TLS one, with `config.tls_port`) as
+/// configured and starts serving in a background task.
 ///
-/// Returns once the socket is bound, so [`Server::local_addr`] is usable at
-/// once (with `port: 0` it tells the port the system picked).
+/// Returns once the sockets are bound, so [`Server::local_addr`] and
+/// [`Server::tls_addr`] are usable at once (with port 0 they tell the port the
+/// system picked).
 ///
 /// # Errors
 ///
 /// [`Error::Www`] when `config.www` is not a directory, [`Error::AdminOrigin`] for
-/// a malformed admin origin, [`Error::Bind`] when the address cannot be bound.
+/// a malformed admin origin, [`Error::Bind`] when an address cannot be bound,
+/// [`Error::Tls`] when the certificate cannot be made.
 pub async fn serve(config: Config) -> Result<Server, Error> {
     if let Some(dir) = &config.www {
         if !dir.is_dir() {
             return Err(Error::Www(dir.clone()));
         }
     }
-    let listener = TcpListener::bind((config.host.as_str(), config.port))
-        .await
-        .map_err(|source| Error::Bind {
-            host: config.host.clone(),
-            port: config.port,
-            source,
-        })?;
+    let listener = bind(&config.host, config.port).await?;
     let local_addr = listener.local_addr()?;
+    let mut listeners = vec![Listener {
+        tcp: listener,
+        tls: None,
+    }];
+    let mut tls_addr = None;
+    let mut tls_certificate = None;
+    if let Some(port) = config.tls_port {
+        let (acceptor, certificate) = tls::self_signed(&config.host)?;
+        let tcp = bind(&config.host, port).await?;
+        tls_addr = Some(tcp.local_addr()?);
+        tls_certificate = Some(certificate);
+        listeners.push(Listener {
+            tcp,
+            tls: Some(acceptor),
+        });
+    }
     let shutdown = CancellationToken::new();
     let tracker = TaskTracker::new();
     let paths: Vec<&'static str> = if config.admin {
@@ -70,13 +85,14 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     let state = AppState::new(
         &config,
         local_addr.port(),
+        tls_addr.map(|a| a.port()),
         &paths,
         shutdown.clone(),
         tracker.clone(),
     )?;
     let app = router(state.clone(), &config);
     let task = tokio::spawn(async move {
-        let result = serve_periods(listener, app, &state).await;
+        let result = serve_periods(listeners, app, &state).await;
         // Connections get their grace period, then are dropped with the runtime.
         tracker.close();
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait()).await;
@@ -84,39 +100,59 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     });
     Ok(Server {
         local_addr,
+        tls_addr,
+        tls_certificate,
         shutdown: ShutdownHandle(shutdown),
         task,
     })
 }
 
+/// Binds `host:port`.
+async fn bind(host: &str, port: u16) -> Result<TcpListener, Error> {
+    TcpListener::bind((host, port))
+        .await
+        .map_err(|source| Error::Bind {
+            host: host.to_owned(),
+            port,
+            source,
+        })
+}
+
 /// Serves until shutdown, one period after another: an outage (`/admin/outage`)
-/// ends a period (the listener is closed), and after it the same address is bound
-/// again for the next.
-async fn serve_periods(listener: TcpListener, app: Router, state: &AppState) -> Result<(), Error> {
-    let local_addr = listener.local_addr()?;
-    let shutdown = state.shutdown.clone();
-    let mut listener = Some(listener);
+/// ends a period (every listener is closed), and after it the same addresses are
+/// bound again for the next.
+async fn serve_periods(
+    listeners: Vec<Listener>,
+    app: Router,
+    state: &AppState,
+) -> Result<(), Error> {
+    let mut bound = listeners;
     loop {
         let period = state.outages.current();
-        let bound = match listener.take() {
-            Some(bound) => bound,
-            None => rebind(local_addr, &shutdown)
-                .await
-                .map_err(|source| Error::Rebind {
-                    addr: local_addr,
-                    source,
-                })?,
-        };
-        conn::accept_until(&bound, &app, state, &period).await;
-        // The listener closes as soon as the period ends.
-        drop(bound);
-        if shutdown.is_cancelled() {
+        join_all(
+            bound
+                .iter()
+                .map(|listener| conn::accept_until(listener, &app, state, &period)),
+        )
+        .await;
+        // The listeners close as soon as the period ends.
+        let mut closed = Vec::with_capacity(bound.len());
+        for listener in bound.drain(..) {
+            closed.push((listener.tcp.local_addr()?, listener.tls));
+        }
+        if state.shutdown.is_cancelled() {
             return Ok(());
         }
         // An outage: stay away for its duration (or until shutdown), then come back.
         tokio::select! {
             () = tokio::time::sleep(state.outages.duration()) => {}
-            () = shutdown.cancelled() => return Ok(()),
+            () = state.shutdown.cancelled() => return Ok(()),
+        }
+        for (addr, tls) in closed {
+            let tcp = rebind(addr, &state.shutdown)
+                .await
+                .map_err(|source| Error::Rebind { addr, source })?;
+            bound.push(Listener { tcp, tls });
         }
         state.outages.renew();
         state.log(format_args!("outage over"));
@@ -176,6 +212,8 @@ fn router(state: AppState, config: &Config) -> Router {
 #[derive(Debug)]
 pub struct Server {
     local_addr: SocketAddr,
+    tls_addr: Option<SocketAddr>,
+    tls_certificate: Option<CertificateDer<'static>>,
     shutdown: ShutdownHandle,
     task: JoinHandle<Result<(), Error>>,
 }
@@ -189,6 +227,22 @@ impl Server {
     /// `ws://IP:PORT` (no path), e.g. `ws://127.0.0.1:8080`.
     pub fn ws_url(&self) -> String {
         format!("ws://{}", self.local_addr)
+    }
+
+    /// The TLS port's address, with [`Config::tls_port`].
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_addr
+    }
+
+    /// `wss://IP:PORT` (no path) of the TLS port, e.g. `wss://127.0.0.1:8443`.
+    pub fn wss_url(&self) -> Option<String> {
+        self.tls_addr.map(|addr| format!("wss://{addr}"))
+    }
+
+    /// The TLS port's self-signed certificate (DER), made at startup: what a client
+    /// that checks certificates must trust.
+    pub fn tls_certificate(&self) -> Option<&CertificateDer<'static>> {
+        self.tls_certificate.as_ref()
     }
 
     /// A handle that stops this server from anywhere.

@@ -60,7 +60,8 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
-    /// The state of a server bound to `port`, counting requests for `paths`.
+    /// The state of a server bound to `port` (and `tls_port`), counting requests for
+    /// `paths`.
     ///
     /// # Errors
     ///
@@ -68,6 +69,7 @@ impl AppState {
     pub(crate) fn new(
         config: &Config,
         port: u16,
+        tls_port: Option<u16>,
         paths: &[&'static str],
         shutdown: CancellationToken,
         tracker: TaskTracker,
@@ -81,7 +83,7 @@ impl AppState {
             )),
             header_timeout: config.header_timeout,
             idle_timeout: config.idle_timeout,
-            guard: Arc::new(Guard::new(config, port)?),
+            guard: Arc::new(Guard::new(config, port, tls_port)?),
             verbose: config.verbose,
             next_id: Arc::new(AtomicU64::new(1)),
             outages: Arc::new(Outages::new()),

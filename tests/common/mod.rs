@@ -10,7 +10,8 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
 use wasm_websocket::{Message, WebSocket};
 
-/// The echo server the test harness (`cargo xtask test`) started, as `ws://host:port`.
+/// The echo server the test harness (`cargo xtask test`) started, as `ws://host:port`
+/// (`wss://host:port`, its TLS port, for tests/wss.rs).
 pub const ECHO_BASE: &str = match option_env!("WASM_WEBSOCKET_ECHO") {
     Some(url) => url,
     None => "ws://127.0.0.1:47301",
@@ -130,6 +131,21 @@ pub async fn requests(path: &str) -> u64 {
         .parse()
         .expect("a count")
 }
+
+/// Runs the test binary in the page. A suite calls it as `crate::place!()` after
+/// `use common::in_the_page as place;`: as its own test binary, that is this macro;
+/// compiled as a module of another binary (tests/worker/*.rs, tests/wss.rs), whose
+/// own `place!` expands to nothing, the suite runs where that binary says.
+/// (`wasm-bindgen-test-runner` reads the setting from the whole binary, and "in the
+/// page" wins over any other, so a suite must not say it there.)
+#[allow(unused_macros)] // in those other binaries
+macro_rules! in_the_page {
+    () => {
+        wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+    };
+}
+#[allow(unused_imports)] // in suites that are not compiled into other binaries
+pub(crate) use in_the_page;
 
 /// Milliseconds since the epoch, for measuring.
 pub fn now() -> f64 {

@@ -5,7 +5,7 @@
 //! (a browser end-to-end run of the demo, a JS package test) are new entries in
 //! [`plan`]; the runner in `test.rs` needs no change.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{anyhow, bail, Result};
@@ -122,21 +122,29 @@ pub fn plan(
                 "-D",
                 "warnings",
             ];
-            Ok(match route {
-                Route::Rustup => Action::Run(cargo(ctx, &args)),
-                Route::Debian if toolchain::debian_has_clippy() => {
-                    let mut cmd = ctx.wasm(format!("{DEBIAN_BIN}/cargo"));
-                    cmd.args(args);
-                    Action::Run(cmd)
-                }
-                Route::Debian => Action::Skip(
-                    "Debian's Rust (rustc-web) ships no clippy, and rustup's clippy cannot \
-                     use the wasm32 std built for Debian's rustc; the host clippy step \
-                     still lints the library"
-                        .to_owned(),
-                ),
-            })
+            Ok(wasm_clippy(ctx, route, &args))
         }),
+        // `--all-targets` leaves out test binaries marked `test = false`: the suites
+        // in workers and over wss, which run as checks of their own.
+        Check::new(
+            "clippy (wasm32, worker and wss tests)",
+            false,
+            move |ctx, _| {
+                let mut args = vec![
+                    "clippy",
+                    "-p",
+                    "wasm-websocket",
+                    "--target",
+                    WASM32,
+                    "--all-features",
+                ];
+                for (_, binary) in WORKERS {
+                    args.extend(["--test", binary]);
+                }
+                args.extend(["--test", "wss", "--", "-D", "warnings"]);
+                Ok(wasm_clippy(ctx, route, &args))
+            },
+        ),
         Check::new("native tests", false, |ctx, _| {
             Ok(Action::Run(cargo(
                 ctx,
@@ -194,6 +202,11 @@ pub fn plan(
                 Ok(Action::Run(cmd))
             },
         ));
+        checks.extend(elsewhere_checks(
+            browser,
+            drivers.get(browser).map(ToOwned::to_owned),
+            runner_args,
+        ));
     }
     if let Some(&browser) = browsers.first() {
         checks.push(floor_check(
@@ -214,6 +227,178 @@ pub fn plan(
         drivers.get(Browser::Chrome).map(ToOwned::to_owned),
     ));
     checks
+}
+
+/// `cargo <args>` (clippy for wasm32) as the route allows.
+fn wasm_clippy(ctx: &Ctx, route: Route, args: &[&str]) -> Action {
+    match route {
+        Route::Rustup => Action::Run(cargo(ctx, args)),
+        Route::Debian if toolchain::debian_has_clippy() => {
+            let mut cmd = ctx.wasm(format!("{DEBIAN_BIN}/cargo"));
+            cmd.args(args);
+            Action::Run(cmd)
+        }
+        Route::Debian => Action::Skip(
+            "Debian's Rust (rustc-web) ships no clippy, and rustup's clippy cannot \
+             use the wasm32 std built for Debian's rustc; the host clippy step \
+             still lints the library"
+                .to_owned(),
+        ),
+    }
+}
+
+/// The suites' other places: the test binaries that compile suite files as their
+/// modules and run them in a worker (tests/worker/), by place and binary.
+const WORKERS: [(&str, &str); 3] = [
+    ("dedicated", "worker_dedicated"),
+    ("shared", "worker_shared"),
+    ("service", "worker_service"),
+];
+
+/// The suites again where else a socket lives, in `browser`: in each kind of worker
+/// (tests/worker/), then over wss:// against the echo server's TLS port (tests/wss.rs),
+/// the browser told to accept its self-signed certificate for that run only.
+fn elsewhere_checks(browser: Browser, driver: Option<PathBuf>, extra: &[String]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (kind, binary) in WORKERS {
+        let (driver, extra) = (driver.clone(), extra.to_vec());
+        checks.push(Check::new(
+            format!("wasm tests in a {kind} worker ({})", browser.name()),
+            true,
+            move |ctx, fixtures| {
+                let echo = echo_of(fixtures)?;
+                Ok(Action::Run(binary_command(
+                    ctx,
+                    browser,
+                    driver_of(driver.as_deref(), browser)?,
+                    binary,
+                    &echo.url,
+                    fixtures,
+                    &extra,
+                )))
+            },
+        ));
+    }
+    let extra = extra.to_vec();
+    checks.push(Check::new(
+        format!("wasm tests over wss ({})", browser.name()),
+        true,
+        move |ctx, fixtures| {
+            let wss = echo_of(fixtures)?
+                .tls_url
+                .as_deref()
+                .ok_or_else(|| anyhow!("the echo server has no TLS port"))?;
+            let mut cmd = binary_command(
+                ctx,
+                browser,
+                driver_of(driver.as_deref(), browser)?,
+                "wss",
+                wss,
+                fixtures,
+                &extra,
+            );
+            cmd.env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                insecure_webdriver_json(ctx)?,
+            );
+            Ok(Action::Run(cmd))
+        },
+    ));
+    checks
+}
+
+/// `cargo test --target wasm32-unknown-unknown --all-features --test <binary>` run by
+/// `wasm-bindgen-test-runner` (what `wasm-pack test` ends with, without first building
+/// every test binary: the run over wss compiles another echo URL into its binary,
+/// which must not reach the others), with [`browser_command`]'s environment and
+/// `echo_url` as the echo server.
+fn binary_command(
+    ctx: &Ctx,
+    browser: Browser,
+    driver: &Path,
+    binary: &str,
+    echo_url: &str,
+    fixtures: &Fixtures,
+    extra: &[String],
+) -> Command {
+    let mut cmd = ctx.wasm("cargo");
+    cmd.args([
+        "test",
+        "--target",
+        WASM32,
+        "--all-features",
+        "--test",
+        binary,
+    ]);
+    if !extra.is_empty() {
+        cmd.arg("--").args(extra);
+    }
+    test_env(
+        &mut cmd,
+        browser,
+        driver,
+        echo_url,
+        &fixtures.closed_url,
+        &fixtures.runner_address,
+    );
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    );
+    cmd
+}
+
+/// The repo's `webdriver.json` plus what makes the browser accept the echo server's
+/// self-signed certificate (WebDriver's `acceptInsecureCerts`, which geckodriver
+/// honours, and Chromium's `--ignore-certificate-errors`), written to
+/// `target/wss/webdriver.json` for the runs over wss only: the repo's file, which
+/// every other run reads, stays as strict as it is.
+fn insecure_webdriver_json(ctx: &Ctx) -> Result<PathBuf> {
+    let source = ctx.root.join("webdriver.json");
+    let text = std::fs::read_to_string(&source)
+        .map_err(|e| anyhow!("cannot read {}: {e}", source.display()))?;
+    let capabilities = accept_insecure_certs(serde_json::from_str(&text)?)?;
+    let dir = ctx.target_dir.join("wss");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("webdriver.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&capabilities)?)?;
+    Ok(path)
+}
+
+/// `capabilities` with `acceptInsecureCerts` on and `--ignore-certificate-errors`
+/// among Chromium's arguments.
+fn accept_insecure_certs(mut capabilities: serde_json::Value) -> Result<serde_json::Value> {
+    let top = capabilities
+        .as_object_mut()
+        .ok_or_else(|| anyhow!("webdriver.json is not a JSON object"))?;
+    top.insert("acceptInsecureCerts".to_owned(), true.into());
+    let args = top
+        .entry("goog:chromeOptions")
+        .or_insert_with(|| serde_json::json!({}))
+        .as_object_mut()
+        .ok_or_else(|| anyhow!("goog:chromeOptions is not an object"))?
+        .entry("args")
+        .or_insert_with(|| serde_json::json!([]))
+        .as_array_mut()
+        .ok_or_else(|| anyhow!("goog:chromeOptions.args is not an array"))?;
+    let flag = serde_json::Value::from("--ignore-certificate-errors");
+    if !args.contains(&flag) {
+        args.push(flag);
+    }
+    Ok(capabilities)
+}
+
+/// The running echo server.
+fn echo_of(fixtures: &Fixtures) -> Result<&EchoServer> {
+    fixtures
+        .echo
+        .as_ref()
+        .ok_or_else(|| anyhow!("the echo server is not running"))
+}
+
+/// The driver set up for `browser`.
+fn driver_of(driver: Option<&Path>, browser: Browser) -> Result<&Path> {
+    driver.ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))
 }
 
 /// The consumer examples (see `consumers.rs`): the Leptos app built as a downstream
@@ -337,11 +522,8 @@ fn wasm_test_command(
     driver: Option<&Path>,
     extra: &[String],
 ) -> Result<Command> {
-    let driver = driver.ok_or_else(|| anyhow!("no driver for {} was set up", browser.name()))?;
-    let echo = fixtures
-        .echo
-        .as_ref()
-        .ok_or_else(|| anyhow!("the echo server is not running"))?;
+    let driver = driver_of(driver, browser)?;
+    let echo = echo_of(fixtures)?;
     Ok(browser_command(
         ctx,
         browser,
@@ -375,6 +557,29 @@ pub fn browser_command(
     if !extra.is_empty() {
         cmd.arg("--").args(extra);
     }
+    test_env(
+        &mut cmd,
+        browser,
+        driver,
+        echo_url,
+        closed_url,
+        runner_address,
+    );
+    cmd
+}
+
+/// The environment of a browser test run: the echo server URL, a URL where nothing
+/// listens, the runner's address (the origin the echo server's admin paths accept),
+/// the runner timeout, and only the driver variable of `browser` (the runner picks
+/// the browser from the variables).
+fn test_env(
+    cmd: &mut Command,
+    browser: Browser,
+    driver: &Path,
+    echo_url: &str,
+    closed_url: &str,
+    runner_address: &str,
+) {
     for var in DRIVER_VARS {
         cmd.env_remove(var);
     }
@@ -383,7 +588,6 @@ pub fn browser_command(
         .env("WASM_WEBSOCKET_CLOSED_URL", closed_url)
         .env("WASM_BINDGEN_TEST_ADDRESS", runner_address)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
-    cmd
 }
 
 /// The files of `cargo package --list` output that are not the library's: anything
@@ -461,12 +665,21 @@ mod tests {
                 "rustfmt",
                 "clippy (host)",
                 "clippy (wasm32)",
+                "clippy (wasm32, worker and wss tests)",
                 "native tests",
                 "library unit tests (native)",
                 "docs (wasm32, warnings denied)",
                 "publish dry-run",
                 "wasm tests (chrome)",
+                "wasm tests in a dedicated worker (chrome)",
+                "wasm tests in a shared worker (chrome)",
+                "wasm tests in a service worker (chrome)",
+                "wasm tests over wss (chrome)",
                 "wasm tests (firefox)",
+                "wasm tests in a dedicated worker (firefox)",
+                "wasm tests in a shared worker (firefox)",
+                "wasm tests in a service worker (firefox)",
+                "wasm tests over wss (firefox)",
                 "floor versions (chrome)",
                 "build demo (release, wasm-opt)",
                 "demo end-to-end (chrome)",
@@ -480,7 +693,7 @@ mod tests {
                 "consumer examples end-to-end (chrome)"
             ]
         );
-        assert!(checks.iter().filter(|c| c.needs_echo).count() == 4);
+        assert!(checks.iter().filter(|c| c.needs_echo).count() == 12);
     }
 
     /// The value `cmd` sets for `var`: `Some(None)` when it removes it.
@@ -529,6 +742,73 @@ mod tests {
             Some(Some("600".as_ref()))
         );
         assert_eq!(env_of(&cmd, "CARGO_TARGET_DIR"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn only_the_runs_over_wss_accept_insecure_certificates() -> Result<()> {
+        let ctx = Ctx::new()?;
+        let repo: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ctx.root.join("webdriver.json"))?)?;
+        assert_eq!(repo.get("acceptInsecureCerts"), None);
+        assert!(!repo.to_string().contains("--ignore-certificate-errors"));
+        let wss = accept_insecure_certs(repo.clone())?;
+        assert_eq!(wss["acceptInsecureCerts"], true);
+        let args = wss["goog:chromeOptions"]["args"]
+            .as_array()
+            .ok_or_else(|| anyhow!("no args"))?;
+        assert_eq!(args.last(), Some(&"--ignore-certificate-errors".into()));
+        // The repo's own arguments are kept.
+        assert_eq!(
+            args.len(),
+            repo["goog:chromeOptions"]["args"]
+                .as_array()
+                .map_or(0, Vec::len)
+                + 1
+        );
+        let from_nothing = accept_insecure_certs(serde_json::json!({}))?;
+        assert_eq!(
+            from_nothing["goog:chromeOptions"]["args"],
+            serde_json::json!(["--ignore-certificate-errors"])
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_worker_run_is_one_binary_run_by_the_test_runner() -> Result<()> {
+        let mut ctx = Ctx::new()?;
+        ctx.route = Some(Route::Rustup);
+        let fixtures = Fixtures {
+            closed_url: "ws://127.0.0.1:47309/".to_owned(),
+            runner_address: "127.0.0.1:47311".to_owned(),
+            ..Fixtures::default()
+        };
+        let cmd = binary_command(
+            &ctx,
+            Browser::Chrome,
+            Path::new("/usr/bin/chromedriver"),
+            "worker_dedicated",
+            "ws://127.0.0.1:47301",
+            &fixtures,
+            &extra(),
+        );
+        let shown = process::display(&cmd);
+        assert!(
+            shown.ends_with(
+                "cargo test --target wasm32-unknown-unknown --all-features \
+                 --test worker_dedicated -- some_filter"
+            ),
+            "{shown}"
+        );
+        assert_eq!(
+            env_of(&cmd, "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"),
+            Some(Some("wasm-bindgen-test-runner".as_ref()))
+        );
+        assert_eq!(env_of(&cmd, "GECKODRIVER"), Some(None));
+        assert_eq!(
+            env_of(&cmd, "WASM_BINDGEN_TEST_ADDRESS"),
+            Some(Some("127.0.0.1:47311".as_ref()))
+        );
         Ok(())
     }
 

@@ -24,6 +24,8 @@ pub struct EchoServer {
     pub url: String,
     /// The port it listens on.
     pub port: u16,
+    /// `wss://127.0.0.1:PORT` of its TLS port, when started with `--tls-port`.
+    pub tls_url: Option<String>,
 }
 
 impl EchoServer {
@@ -54,6 +56,7 @@ impl EchoServer {
             child,
             url: String::new(),
             port: 0,
+            tls_url: None,
         };
         let line = match first_rx.recv_timeout(STARTUP_TIMEOUT) {
             Ok(line) => line,
@@ -72,6 +75,7 @@ impl EchoServer {
             .ok_or_else(|| anyhow!("unexpected first line from the echo server: {line:?}"))?;
         server.url = url;
         server.port = port;
+        server.tls_url = parse_tls_listening(&line);
         Ok(server)
     }
 
@@ -139,12 +143,24 @@ pub fn browser_test_args(runner_address: &str) -> Vec<String> {
 
 /// Parses `listening on ws://127.0.0.1:PORT` into the URL and the port.
 pub fn parse_listening(line: &str) -> Option<(String, u16)> {
-    let start = line.find("ws://")?;
-    let url = line[start..].split_whitespace().next()?;
-    let url = url.trim_end_matches('/');
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("ws://"))?
+        .trim_end_matches('/');
     let authority = url.strip_prefix("ws://")?;
     let port = authority.rsplit_once(':')?.1.parse().ok()?;
     Some((url.to_owned(), port))
+}
+
+/// The `wss://127.0.0.1:PORT` of `listening on ws://127.0.0.1:PORT wss://127.0.0.1:PORT`
+/// (a server started with `--tls-port`).
+pub fn parse_tls_listening(line: &str) -> Option<String> {
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("wss://"))?
+        .trim_end_matches('/');
+    let port: u16 = url.rsplit_once(':')?.1.parse().ok()?;
+    (port != 0).then(|| url.to_owned())
 }
 
 /// A local port where nothing listens: `preferred` when it is free (stable across
@@ -173,6 +189,20 @@ mod tests {
             Some(("ws://127.0.0.1:8080".to_owned(), 8080))
         );
         assert_eq!(parse_listening("starting"), None);
+        assert_eq!(
+            parse_tls_listening("listening on ws://127.0.0.1:47301"),
+            None
+        );
+        let both = "listening on ws://127.0.0.1:47301 wss://127.0.0.1:47302";
+        assert_eq!(
+            parse_listening(both),
+            Some(("ws://127.0.0.1:47301".to_owned(), 47301))
+        );
+        assert_eq!(
+            parse_tls_listening(both).as_deref(),
+            Some("wss://127.0.0.1:47302")
+        );
+        assert_eq!(parse_tls_listening("listening on wss://127.0.0.1:x"), None);
         assert_eq!(parse_listening("listening on ws://127.0.0.1:x"), None);
     }
 

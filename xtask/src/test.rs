@@ -18,6 +18,9 @@ use crate::{process, setup};
 /// Port tried first for the echo server: a stable port keeps the URL compiled into
 /// the wasm tests (via `option_env!`) the same, so warm runs do not recompile them.
 const ECHO_PORT: u16 = 47301;
+/// Port tried first for the echo server's TLS port (`wss://`), stable for the same
+/// reason (the run over wss compiles it into its tests).
+const ECHO_TLS_PORT: u16 = 47302;
 /// Port tried first for "a port nothing listens on", stable for the same reason.
 const CLOSED_PORT: u16 = 47309;
 /// Port tried first for the page of `wasm-bindgen-test-runner`
@@ -35,8 +38,9 @@ pub struct Options {
     pub runner_args: Vec<String>,
 }
 
-/// Builds and starts the echo server: on [`ECHO_PORT`] when it is free, else on a
-/// port the OS picks.
+/// Builds and starts the echo server: on [`ECHO_PORT`], with its TLS port (for the
+/// runs over wss) on [`ECHO_TLS_PORT`], when they are free, else on ports the OS
+/// picks.
 pub fn start_echo(ctx: &Ctx, steps: &mut Steps, extra: &[&str]) -> Result<EchoServer> {
     steps.run("build echo-server", || {
         let mut cmd = ctx.host("cargo");
@@ -46,21 +50,24 @@ pub fn start_echo(ctx: &Ctx, steps: &mut Steps, extra: &[&str]) -> Result<EchoSe
     })?;
     steps.run("start echo-server", || {
         let bin = ctx.host_bin("echo-server");
-        let with_port = |port: u16| -> Vec<String> {
-            extra
-                .iter()
-                .map(|s| (*s).to_owned())
-                .chain(["--port".to_owned(), port.to_string()])
-                .collect()
+        let with_ports = |port: u16, tls_port: u16| -> Vec<String> {
+            let mut args: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+            args.extend(["--port".to_owned(), port.to_string()]);
+            args.extend(["--tls-port".to_owned(), tls_port.to_string()]);
+            args
         };
-        let server = match EchoServer::start(&bin, &ctx.root, &with_port(ECHO_PORT)) {
+        let server = match EchoServer::start(&bin, &ctx.root, &with_ports(ECHO_PORT, ECHO_TLS_PORT))
+        {
             Ok(server) => server,
             Err(err) => {
-                println!("    port {ECHO_PORT} did not work ({err:#}); trying --port 0");
-                EchoServer::start(&bin, &ctx.root, &with_port(0))?
+                println!(
+                    "    port {ECHO_PORT} or {ECHO_TLS_PORT} did not work ({err:#}); trying port 0"
+                );
+                EchoServer::start(&bin, &ctx.root, &with_ports(0, 0))?
             }
         };
-        let note = format!("{} (pid {})", server.url, server.pid());
+        let tls_url = server.tls_url.as_deref().unwrap_or("no TLS port");
+        let note = format!("{} {tls_url} (pid {})", server.url, server.pid());
         Ok(Done::note(server, note))
     })
 }

@@ -39,8 +39,11 @@ pub async fn spawn(args: &[&str]) -> (Child, BufReader<ChildStdout>, String) {
         .and_then(|l| l.strip_prefix("listening on "))
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
+    // With --tls-port, ` wss://127.0.0.1:TLS_PORT` follows.
     let port: u16 = url
-        .strip_prefix("ws://127.0.0.1:")
+        .split(' ')
+        .next()
+        .and_then(|ws| ws.strip_prefix("ws://127.0.0.1:"))
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("unexpected url {url:?}"));
     assert_ne!(port, 0);
@@ -212,6 +215,9 @@ async fn help_documents_the_limits_and_flags() {
         "[default: 60s]",
         "--admin-origin",
         "--exit-with-parent",
+        "--tls-port",
+        "self-signed",
+        "acceptInsecureCerts",
         "/admin/outage",
         "403",
         "503",

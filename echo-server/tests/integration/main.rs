@@ -14,3 +14,4 @@ mod limits;
 mod memory;
 mod robustness;
 mod subprotocols;
+mod tls;

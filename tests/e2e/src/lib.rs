@@ -81,8 +81,16 @@ impl ChromeDriver {
     /// # Errors
     /// If chromedriver refuses the session (no browser found, bad arguments).
     pub async fn session(&self) -> Result<Client> {
+        self.session_with(chromium_capabilities()?).await
+    }
+
+    /// Opens a headless Chromium session with these capabilities.
+    ///
+    /// # Errors
+    /// If chromedriver refuses the session (no browser found, bad arguments).
+    pub async fn session_with(&self, capabilities: Capabilities) -> Result<Client> {
         let mut builder = ClientBuilder::new(HttpConnector::new());
-        builder.capabilities(chromium_capabilities()?);
+        builder.capabilities(capabilities);
         within(
             "open a Chromium session",
             Duration::from_secs(30),
@@ -117,8 +125,39 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = Result<()>>,
 {
+    in_session(chromium_capabilities()?, limit, test).await
+}
+
+/// [`in_chromium`], with a browser that accepts any certificate: for a page and
+/// sockets served by the echo server's TLS port, whose certificate is self-signed
+/// and made at its start (WebDriver's `acceptInsecureCerts`, and Chromium's
+/// `--ignore-certificate-errors`, which WebSockets also heed). For this session only.
+///
+/// # Errors
+/// As [`in_chromium`].
+pub async fn in_chromium_accepting_self_signed<F, Fut>(limit: Duration, test: F) -> Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let mut capabilities = chromium_capabilities()?;
+    capabilities.insert("acceptInsecureCerts".to_owned(), json!(true));
+    if let Some(args) = capabilities
+        .get_mut("goog:chromeOptions")
+        .and_then(|options| options["args"].as_array_mut())
+    {
+        args.push(json!("--ignore-certificate-errors"));
+    }
+    in_session(capabilities, limit, test).await
+}
+
+async fn in_session<F, Fut>(capabilities: Capabilities, limit: Duration, test: F) -> Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
     let driver = ChromeDriver::start()?;
-    let client = driver.session().await?;
+    let client = driver.session_with(capabilities).await?;
     let outcome = within("the whole test", limit, test(client.clone())).await;
     let _ = within("close the session", Duration::from_secs(10), client.close()).await;
     drop(driver);

@@ -1,0 +1,36 @@
+//! The core suites (connect, messages, close) again, inside a shared worker
+//! (`cargo xtask test`: "wasm tests in a shared worker (chrome|firefox)"), built as
+//! tests/worker/dedicated.rs explains.
+//!
+//! - the binary runs where it says (the global scope's constructor, no `window`)
+//! - connect, messages and close, whole
+//!
+//! Chromium 156 and Firefox ESR 153 both run it, so nothing is skipped (Chrome on
+//! Android has no shared workers; it is not among the test browsers).
+
+// Each suite has its `mod common;`, as in its own binary.
+#![allow(clippy::duplicate_mod)]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_shared_worker);
+
+/// The suites' `crate::place!()` (see `common::in_the_page`): nothing, as this
+/// binary says where it runs, above.
+macro_rules! place {
+    () => {};
+}
+use place;
+
+mod scope;
+
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn these_tests_run_in_a_shared_worker() {
+    assert_eq!(scope::global_scope(), "SharedWorkerGlobalScope");
+    assert!(!scope::has_window());
+}
+
+#[path = "../close.rs"]
+mod close;
+#[path = "../connect.rs"]
+mod connect;
+#[path = "../messages.rs"]
+mod messages;
