@@ -20,10 +20,9 @@ mod common;
 
 use core::time::Duration;
 
-use common::{echo, next, pattern, url, wait, within};
+use common::{echo, next, pattern, url, wait, wasm_memory, within};
 use futures::channel::mpsc;
 use futures::StreamExt;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_websocket::reconnect::{Backoff, DisconnectReason, Event, ReconnectConfig};
 use wasm_websocket::{
@@ -32,21 +31,6 @@ use wasm_websocket::{
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The wasm linear memory's size in bytes.
-fn wasm_memory() -> f64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|memory| {
-            f64::from(
-                memory
-                    .buffer()
-                    .unchecked_into::<js_sys::ArrayBuffer>()
-                    .byte_length(),
-            )
-        })
-        .unwrap_or_default()
-}
 
 async fn connect(builder: wasm_websocket::WebSocketBuilder) -> WebSocket {
     wait("connect", builder.connect()).await.expect("connect")

@@ -20,11 +20,10 @@
 
 mod common;
 
-use common::{echo, next, pattern, url, wait};
+use common::{echo, next, pattern, url, wait, wasm_memory};
 use futures::channel::mpsc;
 use futures::StreamExt;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_websocket::reconnect::ReconnectConfig;
 use wasm_websocket::{
@@ -71,17 +70,7 @@ struct Usage {
 
 fn usage() -> Usage {
     let collected = collect_garbage();
-    let wasm = wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|memory| {
-            f64::from(
-                memory
-                    .buffer()
-                    .unchecked_into::<js_sys::ArrayBuffer>()
-                    .byte_length(),
-            )
-        })
-        .unwrap_or_default();
+    let wasm = wasm_memory();
     let heap = Some(js_heap_bytes()).filter(|bytes| *bytes >= 0.0);
     Usage {
         wasm,

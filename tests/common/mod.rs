@@ -151,3 +151,19 @@ pub(crate) use in_the_page;
 pub fn now() -> f64 {
     js_sys::Date::now()
 }
+
+/// The wasm linear memory's size in bytes (it only ever grows).
+pub fn wasm_memory() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            f64::from(
+                memory
+                    .buffer()
+                    .unchecked_into::<js_sys::ArrayBuffer>()
+                    .byte_length(),
+            )
+        })
+        .unwrap_or_default()
+}
