@@ -113,6 +113,13 @@ impl Spread {
     pub fn half_width(&self) -> f64 {
         (self.median - self.ci95.0).max(self.ci95.1 - self.median)
     }
+
+    /// [`half_width`](Self::half_width) as a fraction of the median: the same for a
+    /// ratio near 1, and a fair measure for a ratio of 6 (±0.04 of a ratio of 1 is
+    /// 4%; of a ratio of 6 it would be 0.7%).
+    pub fn relative_half_width(&self) -> f64 {
+        self.half_width() / self.median.abs()
+    }
 }
 
 /// What a target asks of a median ratio.
@@ -248,6 +255,8 @@ mod tests {
             assert!(spread.min <= spread.ci95.0 && spread.ci95.1 <= spread.max);
         }
         assert!(many.half_width() < few.half_width(), "{many:?} {few:?}");
+        let six = Spread::of(&[5.7, 6.0, 6.3, 6.0, 5.7, 6.3, 6.0]).expect("values");
+        assert!((six.relative_half_width() - 0.05).abs() < 1e-9, "{six:?}");
         let spread = Spread::of(&[5.0, 1.0, 3.0, f64::NAN]).expect("values");
         assert_eq!(
             (spread.median, spread.min, spread.max, spread.n),
