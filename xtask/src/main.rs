@@ -10,8 +10,10 @@
 //! * `cargo xtask demo` builds the library for the web and serves `www/`.
 //! * `cargo xtask pack` builds the npm packages of the JavaScript API (`target/pkg/web`
 //!   and `target/pkg/bundler`).
-//! * `cargo xtask bench` runs the browser benchmarks (plain JS, ours, gloo-net) in
-//!   headless Chromium and writes `target/bench/latest.json`.
+//! * `cargo xtask bench` runs the browser benchmarks (plain JS, ours, gloo-net,
+//!   ws_stream_wasm) in headless Chromium and writes `target/bench/report.md` (the
+//!   table, issue 15's targets with their verdicts, the memory figures) and
+//!   `target/bench/latest.json`.
 //! * `cargo xtask size` compares the size of a minimal app with this crate and with
 //!   gloo-net, after `wasm-opt -Oz`.
 //!
