@@ -77,9 +77,12 @@ impl Push {
     /// `i % 251` at each position `i`.
     pub(crate) fn message(&self, template: &[u8], index: u64) -> Vec<u8> {
         let mut bytes = template.to_vec();
-        // The count is at most MAX_PUSH_COUNT, which fits in 4 bytes.
+        // The count is at most MAX_PUSH_COUNT, which fits in 4 bytes; the size is at
+        // least 4.
         let stamp = u32::try_from(index).unwrap_or(u32::MAX).to_le_bytes();
-        bytes[..4].copy_from_slice(&stamp);
+        if let Some(head) = bytes.get_mut(..4) {
+            head.copy_from_slice(&stamp);
+        }
         bytes
     }
 
