@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::limits::{Limits, Size};
 use crate::listener::Listener;
+use crate::message::DataKind;
 use crate::{CloseEvent, Message, WebSocketSender};
 
 /// A registered callback. Dropping it removes the listener from the socket and frees
@@ -33,7 +34,7 @@ impl WebSocketSender {
             let message = event
                 .dyn_ref::<web_sys::MessageEvent>()
                 .and_then(|event| within_limit(&limits, event))
-                .map(Message::from_event_data);
+                .map(|(data, kind)| Message::from_event_data_of(data, kind));
             if let Some(Ok(message)) = message {
                 callback(message);
             }
@@ -59,7 +60,7 @@ impl WebSocketSender {
     ) -> Subscription {
         let limits = self.socket.limits;
         self.subscribe(&["message"], move |event| {
-            if let Some(data) = event
+            if let Some((data, _)) = event
                 .dyn_ref::<web_sys::MessageEvent>()
                 .and_then(|event| within_limit(&limits, event))
             {
@@ -132,13 +133,16 @@ impl WebSocketSender {
     }
 }
 
-/// The event's `data` if it is within the size limit; else closes the socket (a
-/// callback may be the only reader) and hands nothing over.
-fn within_limit(limits: &Limits, event: &web_sys::MessageEvent) -> Option<wasm_bindgen::JsValue> {
+/// The event's `data` and its kind if it is within the size limit; else closes the
+/// socket (a callback may be the only reader) and hands nothing over.
+fn within_limit(
+    limits: &Limits,
+    event: &web_sys::MessageEvent,
+) -> Option<(wasm_bindgen::JsValue, DataKind)> {
     let data = event.data();
     match limits.size_of(&data) {
-        Size::Within(_) => Some(data),
-        Size::Over(_) => {
+        (Size::Within(_), kind) => Some((data, kind)),
+        (Size::Over(_), _) => {
             crate::socket::close_for_limit(event, crate::CLOSE_MESSAGE_TOO_LARGE);
             None
         }

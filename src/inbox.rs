@@ -23,13 +23,15 @@ use std::task::{Context, Poll, Waker};
 use wasm_bindgen::JsValue;
 
 use crate::limits::{Limits, Size, CLOSE_BACKLOG_FULL, CLOSE_MESSAGE_TOO_LARGE};
+use crate::message::DataKind;
 use crate::{CloseEvent, Error, Message, Result};
 
 /// One entry of the queue.
 #[derive(Debug)]
 enum Received {
-    /// A message event's `data` and its size in bytes, converted when read.
-    Data(JsValue, usize),
+    /// A message event's `data`, its size in bytes and its kind, converted when
+    /// read.
+    Data(JsValue, usize, DataKind),
     /// The error that ends the stream: an abnormal close or a receive limit (boxed,
     /// so that a queue entry stays small).
     Failed(Box<Error>),
@@ -98,14 +100,14 @@ impl Inbox {
             return Verdict::Kept;
         }
         let (error, code) = match self.limits.size_of(&data) {
-            Size::Over(size) => (
+            (Size::Over(size), _) => (
                 Error::MessageTooLarge {
                     size,
                     limit: self.limits.max_message_size,
                 },
                 CLOSE_MESSAGE_TOO_LARGE,
             ),
-            Size::Within(size)
+            (Size::Within(size), _)
                 if self.messages >= self.limits.max_backlog_messages
                     || self.bytes.saturating_add(size) > self.limits.max_backlog_bytes =>
             {
@@ -117,8 +119,8 @@ impl Inbox {
                     CLOSE_BACKLOG_FULL,
                 )
             }
-            Size::Within(size) => {
-                self.queue.push_back(Received::Data(data, size));
+            (Size::Within(size), kind) => {
+                self.queue.push_back(Received::Data(data, size, kind));
                 self.messages += 1;
                 self.bytes += size;
                 self.wake_receiver();
@@ -166,8 +168,11 @@ impl Inbox {
 
     /// The next message; `None` once the socket has closed and all are read.
     pub(crate) fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Message>>> {
-        self.poll_data(cx)
-            .map(|item| item.map(|item| item.and_then(|(data, _)| Message::from_event_data(data))))
+        self.poll_entry(cx).map(|item| {
+            item.map(|item| {
+                item.and_then(|(data, _, kind)| Message::from_event_data_of(data, kind))
+            })
+        })
     }
 
     /// The next message as the browser made it, with its size, unconverted; `None`
@@ -176,11 +181,20 @@ impl Inbox {
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<(JsValue, usize)>>> {
+        self.poll_entry(cx)
+            .map(|item| item.map(|item| item.map(|(data, size, _)| (data, size))))
+    }
+
+    /// The next entry: a message as the browser made it, with its size and kind.
+    fn poll_entry(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(JsValue, usize, DataKind)>>> {
         match self.queue.pop_front() {
-            Some(Received::Data(data, size)) => {
+            Some(Received::Data(data, size, kind)) => {
                 self.messages -= 1;
                 self.bytes -= size;
-                return Poll::Ready(Some(Ok((data, size))));
+                return Poll::Ready(Some(Ok((data, size, kind))));
             }
             Some(Received::Failed(error)) => return Poll::Ready(Some(Err(*error))),
             None => {}

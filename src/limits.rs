@@ -7,6 +7,8 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::message::DataKind;
+
 /// The largest message received unless set: 16 MiB (16,777,216 bytes).
 ///
 /// A received message is copied into wasm memory when it is read, and wasm memory
@@ -73,37 +75,38 @@ pub(crate) enum Size {
 
 impl Limits {
     /// The size of a message event's `data`, checked against `max_message_size`
-    /// (for which a text counts its UTF-8 bytes).
+    /// (for which a text counts its UTF-8 bytes), and what kind of value it is (so
+    /// that converting it later asks the browser no second time).
     ///
     /// A string's `length` counts UTF-16 code units, and its UTF-8 takes from one to
     /// three bytes per unit: a string of at most a third of the limit is within it,
     /// and only a longer one has its UTF-8 bytes counted (by the browser, without
     /// copying it into wasm memory). Data of another type (which the
     /// standard never delivers) counts as 0 and is refused when read.
-    pub(crate) fn size_of(&self, data: &JsValue) -> Size {
+    pub(crate) fn size_of(&self, data: &JsValue) -> (Size, DataKind) {
         let limit = self.max_message_size;
-        let bytes = if let Some(length) = string_length(data) {
+        let (bytes, kind) = if let Some(length) = string_length(data) {
             if length <= (limit / 3) as f64 {
-                return Size::Within(whole(length));
+                return (Size::Within(whole(length)), DataKind::Text);
             }
             // Counted even when the units alone are over the limit, so that the
             // error says how large it is.
             let utf8 = utf8_length(data);
             if utf8 > limit as f64 {
-                return Size::Over(whole_u64(utf8));
+                return (Size::Over(whole_u64(utf8)), DataKind::Text);
             }
-            length
+            (length, DataKind::Text)
         } else if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
-            buffer.byte_length().into()
+            (buffer.byte_length().into(), DataKind::ArrayBuffer)
         } else if let Some(blob) = data.dyn_ref::<web_sys::Blob>() {
-            blob.size()
+            (blob.size(), DataKind::Blob)
         } else {
-            0.0
+            (0.0, DataKind::Other)
         };
         if bytes > limit as f64 {
-            Size::Over(whole_u64(bytes))
+            (Size::Over(whole_u64(bytes)), kind)
         } else {
-            Size::Within(whole(bytes))
+            (Size::Within(whole(bytes)), kind)
         }
     }
 }

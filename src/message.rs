@@ -89,6 +89,24 @@ impl Message {
         }
     }
 
+    /// Converts the `data` of a `MessageEvent` whose kind is known (found when it
+    /// was received, by [`Limits::size_of`](crate::limits::Limits::size_of)), asking
+    /// the browser only for the conversion itself. One copy is made for binary data:
+    /// from the browser's ArrayBuffer into the returned `Vec`.
+    pub(crate) fn from_event_data_of(data: JsValue, kind: DataKind) -> Result<Self> {
+        match kind {
+            DataKind::Text => match data.as_string() {
+                Some(text) => Ok(Self::Text(text)),
+                None => Self::from_event_data(data),
+            },
+            DataKind::ArrayBuffer => Ok(Self::Binary(
+                Uint8Array::new(data.unchecked_ref::<ArrayBuffer>()).to_vec(),
+            )),
+            DataKind::Blob => Ok(Self::Blob(data.unchecked_into())),
+            DataKind::Other => Self::from_event_data(data),
+        }
+    }
+
     /// Converts the `data` of a `MessageEvent` (when the message is read). One copy
     /// is made for binary data: from the browser's ArrayBuffer into the returned `Vec`.
     pub(crate) fn from_event_data(data: JsValue) -> Result<Self> {
@@ -105,6 +123,19 @@ impl Message {
             },
         }
     }
+}
+
+/// What a message event's `data` is, found once when it is received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataKind {
+    /// A string.
+    Text,
+    /// An `ArrayBuffer`.
+    ArrayBuffer,
+    /// A `Blob`.
+    Blob,
+    /// Anything else (which the standard never delivers).
+    Other,
 }
 
 /// Reads a Blob's bytes with `Blob.arrayBuffer()`.

@@ -1,33 +1,38 @@
 #!/usr/bin/env node
 // The benchmark driver of `cargo xtask bench`: stages the bench page (www/) with the
 // bench crate's wasm and the JS API package, serves it with the repo's echo server
-// (which is also the echo endpoint, on loopback), and drives headless Chromium over
-// WebDriver. It measures; `cargo xtask bench` computes the medians and ratios from
-// what it writes.
+// (which is also the echo and push endpoint, on loopback), and drives headless
+// Chromium over WebDriver. It measures; `cargo xtask bench` computes the medians,
+// the paired ratios and their intervals from what it writes.
 //
-// For each browser run (a fresh Chromium), it warms every contender up, then runs
-// `--reps` rounds; in each round every workload runs once per contender, the
-// contenders in a rotating order (so none is always first or last). Around each run
-// it collects garbage and reads the page's main-thread script time from the DevTools
-// protocol (`Performance.getMetrics`: ScriptDuration, TaskDuration). After the rounds
-// of the first browser run it runs the memory workloads.
+// It runs short rounds for as long as its time budget lasts (or a fixed number of
+// them): in each round every workload runs once per contender, the contenders in an
+// order that rotates from round to round (so none is always first or last, or
+// always right after the same other). A fresh Chromium takes over every
+// `--rounds-per-browser` rounds (so a browser's own state is not a fixed bias), and
+// warms every contender up before its first round. Around each run it collects
+// garbage and reads the page's main-thread script time from the DevTools protocol
+// (`Performance.getMetrics`: ScriptDuration, TaskDuration). After the first
+// browser's rounds it runs the memory workloads.
 //
 //   node benches/browser/run.mjs --bench-pkg DIR --js-pkg DIR --echo-server BIN --out FILE
 //
 // Options:
-//   --bench-pkg DIR      wasm-bindgen `--target web` output of the bench crate
-//   --js-pkg DIR         the JS API package, `--target web` (target/pkg/web)
-//   --echo-server BIN    the echo-server binary
-//   --chromedriver BIN   default /usr/bin/chromedriver
-//   --chromium BIN       default /usr/bin/chromium
-//   --out FILE           where to write the measurements (JSON)
-//   --runs N             browser runs (default 3)
-//   --reps N             rounds per browser run (default 3)
-//   --quick              smaller workloads, for a smoke run
-//   --no-memory          skip the memory workloads
-//   --profile W          instead of measuring: run workload W (e.g. W2) once per
-//                        contender under the DevTools CPU profiler and print where
-//                        each spends its main-thread time (self time by function)
+//   --bench-pkg DIR          wasm-bindgen `--target web` output of the bench crate
+//   --js-pkg DIR             the JS API package, `--target web` (target/pkg/web)
+//   --echo-server BIN        the echo-server binary
+//   --chromedriver BIN       default /usr/bin/chromedriver
+//   --chromium BIN           default /usr/bin/chromium
+//   --out FILE               where to write the measurements (JSON)
+//   --seconds S              time budget of the rounds (default 360; 45 with --quick);
+//                            the round under way when it runs out is finished
+//   --rounds N               exactly N rounds instead of a time budget
+//   --rounds-per-browser N   rounds before a fresh Chromium takes over (default 6)
+//   --quick                  smaller workloads and memory workloads, for a smoke run
+//   --no-memory              skip the memory workloads
+//   --profile W              instead of measuring: run workload W (e.g. W2) once per
+//                            contender under the DevTools CPU profiler and print where
+//                            each spends its main-thread time (self time by function)
 
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,31 +53,36 @@ const { values: options } = parseArgs({
     chromedriver: { type: "string", default: process.env.CHROMEDRIVER ?? "/usr/bin/chromedriver" },
     chromium: { type: "string", default: process.env.CHROMIUM ?? "/usr/bin/chromium" },
     out: { type: "string" },
-    runs: { type: "string", default: "3" },
-    reps: { type: "string", default: "3" },
+    seconds: { type: "string" },
+    rounds: { type: "string" },
+    "rounds-per-browser": { type: "string", default: "6" },
     quick: { type: "boolean", default: false },
     "no-memory": { type: "boolean", default: false },
     profile: { type: "string" },
   },
 });
 
-/** The workloads: what each run sends, and how many messages it counts. */
+/** The workloads: what each run sends, and how many messages it counts. Short, so
+ * that many rounds fit in the budget: the intervals narrow with the number of
+ * rounds, not with the length of each. */
 function workloads(quick) {
   const scale = (full, small) => (quick ? small : full);
   return [
-    { id: "W1", kind: "binary", count: scale(20_000, 2_000), size: 1024 },
-    { id: "W2", kind: "text", count: scale(20_000, 2_000), size: 1024 },
-    { id: "W3", kind: "binary", count: scale(64, 16), size: 1 << 20 },
-    { id: "W4", kind: "roundTrips", count: scale(2_000, 300), size: 32 },
-    { id: "W5-image", kind: "canvasImage", count: scale(10, 3), size: 512 },
-    { id: "W5-pixels", kind: "canvasPixels", count: scale(10, 3), size: 512 },
+    { id: "W1", kind: "binary", count: scale(4_000, 1_000), size: 1024 },
+    { id: "W2", kind: "text", count: scale(4_000, 1_000), size: 1024 },
+    { id: "W3", kind: "binary", count: scale(24, 8), size: 1 << 20 },
+    { id: "W4", kind: "roundTrips", count: scale(1_000, 300), size: 32 },
+    { id: "W5-image", kind: "canvasImage", count: scale(5, 2), size: 512 },
+    { id: "W5-pixels", kind: "canvasPixels", count: scale(5, 2), size: 512 },
+    { id: "W6", kind: "push", count: scale(10_000, 2_000), size: 1024 },
   ];
 }
 
 function memoryWorkload(quick) {
+  const pushed = { pushed: 100_000, pushedEvery: 10_000 };
   return quick
-    ? { cycles: 1_000, cyclesEvery: 250, messages: 10_000, messageSize: 1024, batch: 500, messagesEvery: 2_500 }
-    : { cycles: 10_000, cyclesEvery: 1_000, messages: 100_000, messageSize: 1024, batch: 1_000, messagesEvery: 10_000 };
+    ? { cycles: 500, cyclesEvery: 125, messages: 10_000, messageSize: 1024, batch: 500, messagesEvery: 2_500, ...pushed }
+    : { cycles: 10_000, cyclesEvery: 1_000, messages: 100_000, messageSize: 1024, batch: 1_000, messagesEvery: 10_000, ...pushed };
 }
 
 /** Every contender the page knows, in the order the first round runs them. */
@@ -168,8 +178,10 @@ function selfTimes(profile) {
 
 /** `--profile W`: each contender once on workload W under the CPU profiler. */
 async function profileWorkload(http, id) {
-  const workload = workloads(false).find((w) => w.id === id);
-  if (!workload) throw new Error(`--profile: no workload ${id}`);
+  const found = workloads(false).find((w) => w.id === id);
+  if (!found) throw new Error(`--profile: no workload ${id}`);
+  // Five times a round's work, for enough samples at the profiler's 0.1 ms interval.
+  const workload = { ...found, count: found.kind.startsWith("canvas") ? found.count : found.count * 5 };
   const browser = await openPage(http);
   try {
     const supported = await browser.run("return window.__bench.contenders;");
@@ -191,17 +203,33 @@ async function profileWorkload(http, id) {
   }
 }
 
+/** Opens a browser on the page and warms every contender up on small workloads
+ * (compiles and tiers up the wasm and the JS), not recorded. */
+async function warmBrowser(http) {
+  const browser = await openPage(http);
+  const supported = await browser.run("return window.__bench.contenders;");
+  const runners = (workload) => CONTENDERS.filter((c) => supported[c]?.includes(workload.kind));
+  for (const workload of workloads(true)) {
+    for (const contender of runners(workload)) {
+      await runOne(browser, contender, { ...workload, count: Math.min(workload.count, 200) });
+    }
+  }
+  return { browser, runners };
+}
+
 async function main() {
   const started = Date.now();
-  const runs = Number(options.runs);
-  const reps = Number(options.reps);
+  const fixedRounds = options.rounds === undefined ? null : Number(options.rounds);
+  const budgetMs = Number(options.seconds ?? (options.quick ? 45 : 360)) * 1000;
+  const perBrowser = Math.max(1, Number(options["rounds-per-browser"]));
   const list = workloads(options.quick);
   const www = stage();
   let echo;
-  let browser;
+  let session = null;
   const records = [];
   let memory = null;
   let meta = null;
+  let browsers = 0;
   try {
     echo = await startEcho(resolve(options["echo-server"]), www);
     const http = echo.url.replace(/^ws:/, "http:");
@@ -209,36 +237,33 @@ async function main() {
       await profileWorkload(http, options.profile);
       return 0;
     }
-    for (let run = 0; run < runs; run++) {
-      browser = await openPage(http);
-      meta ??= await browser.run("return window.__bench.meta;");
-      const supported = await browser.run("return window.__bench.contenders;");
-      const runners = (workload) => CONTENDERS.filter((c) => supported[c]?.includes(workload.kind));
-      // Warm-up: every contender once on small workloads (compiles and tiers up the
-      // wasm and the JS), not recorded.
-      for (const workload of workloads(true)) {
-        for (const contender of runners(workload)) {
-          await runOne(browser, contender, { ...workload, count: Math.min(workload.count, 200) });
+    let measuring = 0;
+    const more = (round) =>
+      fixedRounds !== null ? round < fixedRounds : round < 3 || measuring < budgetMs;
+    for (let round = 0; more(round); round++) {
+      if (session === null) {
+        session = await warmBrowser(http);
+        browsers++;
+        meta ??= await session.browser.run("return window.__bench.meta;");
+      }
+      const roundStart = Date.now();
+      for (const workload of list) {
+        for (const contender of rotate(session.runners(workload), round)) {
+          const record = await runOne(session.browser, contender, workload);
+          records.push({ browser: browsers - 1, round, ...record });
         }
       }
-      for (let rep = 0; rep < reps; rep++) {
-        const round = run * reps + rep;
-        for (const workload of list) {
-          for (const contender of rotate(runners(workload), round)) {
-            const record = await runOne(browser, contender, workload);
-            records.push({ run, rep, ...record });
-            const shown = record.ms !== undefined ? `${record.ms.toFixed(1)} ms` : `${record.samples.length} samples`;
-            console.log(
-              `run ${run + 1}/${runs} round ${rep + 1}/${reps}  ${workload.id.padEnd(9)} ${contender.padEnd(14)} ` +
-                `${shown.padStart(11)}  script ${record.scriptMs.toFixed(1)} ms`,
-            );
-          }
-        }
-      }
-      if (run === 0 && !options["no-memory"]) {
+      const roundMs = Date.now() - roundStart;
+      measuring += roundMs;
+      const left = fixedRounds !== null ? `${fixedRounds - round - 1} rounds left` : `${Math.max(0, (budgetMs - measuring) / 1000).toFixed(0)} s of the budget left`;
+      console.log(`round ${round + 1} (browser ${browsers}): ${(roundMs / 1000).toFixed(1)} s; ${left}`);
+      const lastOfBrowser = (round + 1) % perBrowser === 0 || !more(round + 1);
+      if (lastOfBrowser && browsers === 1 && memory === null && !options["no-memory"]) {
         const params = memoryWorkload(options.quick);
-        console.log(`memory: ${params.cycles} connect/close cycles, then ${params.messages} messages`);
-        const result = await browser.runAsync(
+        console.log(
+          `memory: ${params.cycles} connect/close cycles, ${params.messages} echoed messages, ${params.pushed} pushed messages`,
+        );
+        const result = await session.browser.runAsync(
           "const done = arguments[arguments.length - 1];" +
             "window.__bench.memory(arguments[0]).then((ok) => done({ ok }), " +
             "(error) => done({ error: String(error?.stack ?? error) }));",
@@ -247,23 +272,35 @@ async function main() {
         if (result.error) throw new Error(`memory: ${result.error}`);
         memory = { params, ...result.ok };
         console.log(
-          `memory: cycles ${(memory.cycles.ms / 1000).toFixed(1)} s, messages ${(memory.messages.ms / 1000).toFixed(1)} s`,
+          `memory: cycles ${(memory.cycles.ms / 1000).toFixed(1)} s, messages ${(memory.messages.ms / 1000).toFixed(1)} s, ` +
+            `pushed ${(memory.pushed.ms / 1000).toFixed(1)} s`,
         );
       }
-      await browser.close();
-      browser = undefined;
+      if (lastOfBrowser) {
+        await session.browser.close();
+        session = null;
+      }
     }
+    const rounds = new Set(records.map((r) => r.round)).size;
     const report = {
-      meta: { ...meta, quick: options.quick, runs, reps, seconds: (Date.now() - started) / 1000 },
+      meta: {
+        ...meta,
+        quick: options.quick,
+        rounds,
+        browsers,
+        roundsPerBrowser: perBrowser,
+        budgetSeconds: fixedRounds === null ? budgetMs / 1000 : null,
+        seconds: (Date.now() - started) / 1000,
+      },
       workloads: list,
       records,
       memory,
     };
     writeFileSync(options.out, JSON.stringify(report, null, 1));
-    console.log(`bench: ${records.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`bench: ${rounds} rounds, ${records.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return 0;
   } finally {
-    await browser?.close();
+    await session?.browser.close();
     echo?.child.kill();
     rmSync(www, { recursive: true, force: true });
   }

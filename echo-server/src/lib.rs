@@ -6,6 +6,7 @@
 //! | path | behaviour |
 //! | --- | --- |
 //! | `/echo` | echoes text as text and binary as binary; `Goodbye` → close 1000; answers a close with the same code and reason |
+//! | `/push?count=N&size=S` | once the client's first data message arrives (not echoed), sends `N` binary messages of `S` bytes (default 1000 of 1024; `N` 1 to 1,000,000, `S` 4 to 1 MiB and at most the message limit, 1 GiB in all; else HTTP 400), message `i` carrying `i` in its first 4 bytes (little-endian) and byte `j % 251` at each later position `j`; then echoes like `/echo` |
 //! | `/close?code=N&reason=R` | closes right after opening (default 1000, empty reason); a code that may not be sent → HTTP 400 |
 //! | `/abrupt?after=N` | echoes `N` messages, then drops TCP without a close frame |
 //! | `/slow?ms=N` | delays the handshake by `N` ms (at most 60000), then echoes |
@@ -61,6 +62,7 @@ mod faults;
 mod guard;
 mod handshake;
 mod image;
+mod push;
 mod server;
 mod state;
 mod statics;
@@ -77,4 +79,5 @@ pub use error::Error;
 pub use faults::MAX_SLOW_MS;
 pub use handshake::KNOWN_SUBPROTOCOLS;
 pub use image::IMAGE_PNG;
+pub use push::{MAX_PUSH_BYTES, MAX_PUSH_COUNT, MAX_PUSH_SIZE};
 pub use server::{serve, Server, ShutdownHandle};

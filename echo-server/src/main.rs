@@ -12,8 +12,16 @@ use echo_server::{
 const PARENT_POLL: Duration = Duration::from_millis(200);
 
 /// WebSocket echo server with fault-injection paths (/echo, /close, /abrupt,
-/// /slow, /reject, /silent), admin paths for tests (--admin), optional static
-/// files (--www) and an optional TLS port (--tls-port) for https:// and wss://.
+/// /slow, /reject, /silent), a feed (/push), admin paths for tests (--admin),
+/// optional static files (--www) and an optional TLS port (--tls-port) for
+/// https:// and wss://.
+///
+/// /push?count=N&size=S waits for the client's first message (not echoed), then
+/// sends N binary messages of S bytes (default 1000 of 1024), message i carrying i
+/// in its first 4 bytes (little-endian), then echoes like /echo. Bounded: N at most
+/// 1000000, S from 4 bytes to 1 MiB and at most --max-message-size, N x S at most
+/// 1 GiB (else HTTP 400); a client that stops reading is dropped after
+/// --idle-timeout, as on /echo.
 ///
 /// It runs next to the user's browser, and any page can reach 127.0.0.1, so it is
 /// bounded: only loopback Host names (and --host) are served (DNS rebinding gets

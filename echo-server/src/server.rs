@@ -19,7 +19,7 @@ use crate::{
     conn::{self, Listener, SHUTDOWN_GRACE},
     echo, faults, guard,
     handshake::plain,
-    image,
+    image, push,
     state::AppState,
     statics, tls, Config, Error,
 };
@@ -29,8 +29,9 @@ const REBIND_TRIES: u32 = 100;
 const REBIND_PAUSE: Duration = Duration::from_millis(20);
 
 /// The paths every server routes (the admin paths come on top with `--admin`).
-const PATHS: [&str; 7] = [
+const PATHS: [&str; 8] = [
     "/echo",
+    "/push",
     "/close",
     "/abrupt",
     "/slow",
@@ -180,6 +181,7 @@ async fn rebind(addr: SocketAddr, shutdown: &CancellationToken) -> std::io::Resu
 fn router(state: AppState, config: &Config) -> Router {
     let mut router = Router::new()
         .route("/echo", get(echo::handler))
+        .route("/push", get(push::handler))
         .route("/close", get(faults::close))
         .route("/abrupt", get(faults::abrupt))
         .route("/slow", get(faults::slow))

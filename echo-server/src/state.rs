@@ -91,6 +91,11 @@ impl AppState {
         })
     }
 
+    /// The largest message (and frame) accepted, in bytes.
+    pub(crate) fn max_message_size(&self) -> usize {
+        self.websocket_config.max_message_size.unwrap_or(usize::MAX)
+    }
+
     /// Writes one line to stderr when `--verbose` is on.
     pub(crate) fn log(&self, args: fmt::Arguments<'_>) {
         if self.verbose {

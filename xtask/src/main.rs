@@ -10,8 +10,10 @@
 //! * `cargo xtask demo` builds the library for the web and serves `www/`.
 //! * `cargo xtask pack` builds the npm packages of the JavaScript API (`target/pkg/web`
 //!   and `target/pkg/bundler`).
-//! * `cargo xtask bench` runs the browser benchmarks (plain JS, ours, gloo-net) in
-//!   headless Chromium and writes `target/bench/latest.json`.
+//! * `cargo xtask bench` runs the browser benchmarks (plain JS, ours, gloo-net,
+//!   ws_stream_wasm) in headless Chromium and writes `target/bench/report.md` (the
+//!   table, issue 15's targets with their verdicts, the memory figures) and
+//!   `target/bench/latest.json`.
 //! * `cargo xtask size` compares the size of a minimal app with this crate and with
 //!   gloo-net, after `wasm-opt -Oz`.
 //!
@@ -20,6 +22,9 @@
 
 mod apt;
 mod bench;
+mod bench_report;
+mod bench_stats;
+mod bench_targets;
 mod binaryen;
 mod browsers;
 mod checks;
@@ -31,7 +36,6 @@ mod js_api;
 mod lockfile;
 mod pack;
 mod process;
-mod report;
 mod server;
 mod setup;
 mod size;
@@ -71,7 +75,8 @@ enum Command {
     Demo(DemoArgs),
     /// Build the npm packages of the JavaScript API (`--target web` and `bundler`).
     Pack(PackArgs),
-    /// Run the browser benchmarks against plain JS and gloo-net (headless Chromium).
+    /// Run the browser benchmarks against plain JS, gloo-net and ws_stream_wasm
+    /// (headless Chromium); writes target/bench/report.md.
     Bench(BenchArgs),
     /// Compare the size of a minimal app with this crate and with gloo-net.
     Size(SizeArgs),
@@ -147,16 +152,20 @@ struct PackArgs {
 struct BenchArgs {
     #[command(flatten)]
     toolchain: ToolchainArgs,
-    /// A smoke run (about a minute): smaller workloads, one browser run, and fewer
-    /// connect/close cycles in the memory workload.
+    /// A smoke run (about two minutes): smaller workloads, a 45-second budget for
+    /// the rounds, and smaller memory workloads.
     #[arg(long)]
     quick: bool,
-    /// Rounds per browser run (every workload runs once per contender in a round).
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    reps: u32,
-    /// Browser runs (each a fresh Chromium) [default: 3, or 1 with --quick].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    runs: Option<u32>,
+    /// Time budget of the measured rounds, in seconds [default: 360, or 45 with
+    /// --quick]: as many rounds as fit (at least 3); the intervals narrow with more.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u32).range(1..))]
+    seconds: Option<u32>,
+    /// Exactly N rounds instead of a time budget.
+    #[arg(long, value_name = "N", conflicts_with = "seconds", value_parser = clap::value_parser!(u32).range(1..))]
+    rounds: Option<u32>,
+    /// Rounds before a fresh Chromium takes over.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
+    rounds_per_browser: u32,
     /// Skip the memory workload (10,000 connect/close cycles take about 2 minutes in
     /// Chromium, which waits 10 ms between two connections to one server).
     #[arg(long)]
@@ -197,8 +206,9 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::command(&bench::Options {
             toolchain: args.toolchain.toolchain,
             quick: args.quick,
-            reps: args.reps,
-            runs: args.runs.unwrap_or(if args.quick { 1 } else { 3 }),
+            seconds: args.seconds,
+            rounds: args.rounds,
+            rounds_per_browser: args.rounds_per_browser,
             memory: !args.no_memory,
             report_only: args.report_only,
             profile: args.profile,

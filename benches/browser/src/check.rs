@@ -2,6 +2,9 @@
 
 use wasm_bindgen::JsError;
 
+/// The message that starts the server's push (`/push`, W6).
+pub const START: &str = "go";
+
 /// A binary payload of `size` bytes (at least 4, for the index).
 pub fn payload(size: u32) -> Vec<u8> {
     (0..size.max(4)).map(|i| (i % 251) as u8).collect()

@@ -96,3 +96,21 @@ pub async fn gloo_round_trips(url: String, count: u32, size: u32) -> Result<Vec<
     ws.close(Some(1000), None).map_err(failed)?;
     Ok(times)
 }
+
+/// W6: the server pushes `count` messages (after the start signal, whose send waits
+/// for the open); each is read from the `Stream` and checked.
+#[wasm_bindgen]
+pub async fn gloo_push(url: String, count: u32, size: u32) -> Result<f64, JsError> {
+    let mut ws = WebSocket::open(&url).map_err(failed)?;
+    ws.send(Message::Text(check::START.to_owned()))
+        .await
+        .map_err(failed)?;
+    let start = now();
+    for index in 0..count {
+        let echo = bytes(ws.next().await, index)?;
+        check::binary(Some(&echo), index, size)?;
+    }
+    let elapsed = now() - start;
+    ws.close(Some(1000), None).map_err(failed)?;
+    Ok(elapsed)
+}

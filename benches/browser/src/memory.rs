@@ -74,3 +74,31 @@ pub async fn memory_messages(
     }
     finish(ws).await
 }
+
+/// `count` messages pushed by the server (`url` is its `/push`), read from the
+/// stream and checked, sampling every `every` messages.
+#[wasm_bindgen]
+pub async fn memory_push(
+    url: String,
+    count: u32,
+    size: u32,
+    every: u32,
+    sampler: js_sys::Function,
+) -> Result<(), JsError> {
+    let mut ws = WebSocket::connect(&url).await.map_err(failed)?;
+    let every = every.max(1);
+    sample(&sampler)?;
+    ws.send_text(check::START).map_err(failed)?;
+    for index in 0..count {
+        let message = ws
+            .next()
+            .await
+            .ok_or_else(|| ended(index))?
+            .map_err(failed)?;
+        check::binary(message.as_bytes(), index, size)?;
+        if (index + 1) % every == 0 {
+            sample(&sampler)?;
+        }
+    }
+    finish(ws).await
+}

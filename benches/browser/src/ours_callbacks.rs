@@ -130,3 +130,25 @@ pub(crate) async fn finish(sender: &WebSocketSender) -> Result<(), JsError> {
     sender.closed().await;
     Ok(())
 }
+
+/// W6: the server pushes `count` messages (after the start signal) to an
+/// `on_message` callback, which checks each.
+#[wasm_bindgen]
+pub async fn ours_callbacks_push(url: String, count: u32, size: u32) -> Result<f64, JsError> {
+    let sender = connect(&url).await?;
+    let (done, finished) = oneshot::channel();
+    let mut done = Some(done);
+    let mut next = 0;
+    let subscription = sender.on_message(move |message: Message| {
+        let result = check::binary(message.as_bytes(), next, size);
+        next += 1;
+        report(&mut done, result, next == count);
+    });
+    sender.send_text(check::START).map_err(failed)?;
+    let start = now();
+    wait(finished).await?;
+    let elapsed = now() - start;
+    drop(subscription);
+    finish(&sender).await?;
+    Ok(elapsed)
+}

@@ -75,3 +75,19 @@ pub(crate) async fn finish(ws: WebSocket) -> Result<(), JsError> {
     ws.closed().await;
     Ok(())
 }
+
+/// W6: the server pushes `count` messages (after the start signal); each is read
+/// from the `Stream` and checked.
+#[wasm_bindgen]
+pub async fn ours_stream_push(url: String, count: u32, size: u32) -> Result<f64, JsError> {
+    let mut ws = WebSocket::connect(&url).await.map_err(failed)?;
+    ws.send_text(check::START).map_err(failed)?;
+    let start = now();
+    for index in 0..count {
+        let message = ws.next().await.ok_or_else(|| ended(index))?;
+        check::binary(message.map_err(failed)?.as_bytes(), index, size)?;
+    }
+    let elapsed = now() - start;
+    finish(ws).await?;
+    Ok(elapsed)
+}

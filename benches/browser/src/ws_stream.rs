@@ -93,3 +93,21 @@ pub async fn ws_stream_round_trips(
     finish(&meta).await?;
     Ok(times)
 }
+
+/// W6: the server pushes `count` messages (after the start signal); each is read
+/// from the `Stream` and checked.
+#[wasm_bindgen]
+pub async fn ws_stream_push(url: String, count: u32, size: u32) -> Result<f64, JsError> {
+    let (meta, mut ws) = open(&url).await?;
+    ws.send(WsMessage::Text(check::START.to_owned()))
+        .await
+        .map_err(failed)?;
+    let start = now();
+    for index in 0..count {
+        let echo = bytes(ws.next().await, index)?;
+        check::binary(Some(&echo), index, size)?;
+    }
+    let elapsed = now() - start;
+    finish(&meta).await?;
+    Ok(elapsed)
+}

@@ -12,6 +12,8 @@ const state = document.getElementById("state");
 const source = document.getElementById("source");
 const target = document.getElementById("target");
 const ECHO = `ws://${location.host}/echo`;
+/** The echo server's feed: `count` messages of `size` bytes after a start signal. */
+const pushUrl = (count, size) => `ws://${location.host}/push?count=${count}&size=${size}`;
 
 /** Each contender's implementation of each kind of workload (missing: not run). */
 const CONTENDERS = {
@@ -20,6 +22,7 @@ const CONTENDERS = {
     binary: rust.ours_stream_binary,
     text: rust.ours_stream_text,
     roundTrips: rust.ours_stream_round_trips,
+    push: rust.ours_stream_push,
     canvasImage: rust.ours_canvas_image,
     canvasPixels: rust.ours_canvas_pixels,
   },
@@ -27,17 +30,20 @@ const CONTENDERS = {
     binary: rust.ours_callbacks_binary,
     text: rust.ours_callbacks_text,
     roundTrips: rust.ours_callbacks_round_trips,
+    push: rust.ours_callbacks_push,
   },
   "ours-js": oursJs,
   "gloo-net": {
     binary: rust.gloo_binary,
     text: rust.gloo_text,
     roundTrips: rust.gloo_round_trips,
+    push: rust.gloo_push,
   },
   "ws-stream-wasm": {
     binary: rust.ws_stream_binary,
     text: rust.ws_stream_text,
     roundTrips: rust.ws_stream_round_trips,
+    push: rust.ws_stream_push,
   },
 };
 
@@ -101,14 +107,15 @@ async function load() {
     async run(contender, kind, count, size) {
       const impl = CONTENDERS[contender]?.[kind];
       if (impl === undefined) throw new Error(`no ${kind} workload for ${contender}`);
-      const result = kind.startsWith("canvas")
-        ? await impl(ECHO, source, target, count)
-        : await impl(ECHO, count, size);
+      let result;
+      if (kind.startsWith("canvas")) result = await impl(ECHO, source, target, count);
+      else if (kind === "push") result = await impl(pushUrl(count, size), count, size);
+      else result = await impl(ECHO, count, size);
       return typeof result === "number" ? { ms: result } : { samples: Array.from(result) };
     },
     /** The memory workloads with this crate; samples taken every `every` cycles or
      * messages, after a garbage collection. */
-    async memory({ cycles, cyclesEvery, messages, messageSize, batch, messagesEvery }) {
+    async memory({ cycles, cyclesEvery, messages, messageSize, batch, messagesEvery, pushed, pushedEvery }) {
       const cycleSamples = [];
       let start = performance.now();
       await rust.memory_cycles(ECHO, cycles, cyclesEvery, sample(cycleSamples));
@@ -117,9 +124,14 @@ async function load() {
       start = performance.now();
       await rust.memory_messages(ECHO, messages, messageSize, batch, messagesEvery, sample(messageSamples));
       const messagesMs = performance.now() - start;
+      const pushSamples = [];
+      start = performance.now();
+      await rust.memory_push(pushUrl(pushed, messageSize), pushed, messageSize, pushedEvery, sample(pushSamples));
+      const pushMs = performance.now() - start;
       return {
         cycles: { count: cycles, ms: cyclesMs, samples: cycleSamples },
         messages: { count: messages, size: messageSize, ms: messagesMs, samples: messageSamples },
+        pushed: { count: pushed, size: messageSize, ms: pushMs, samples: pushSamples },
         listenersAtEnd: rust.live_listeners(),
         jsApiListenersAtEnd: liveListeners(),
       };

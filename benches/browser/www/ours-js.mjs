@@ -2,7 +2,7 @@
 // from JavaScript as its README shows: `sendBytes` / `sendText` out, `onMessage` in.
 
 import { WasmSocket } from "./pkg/js/wasm_websocket.js";
-import { checkBinary, checkCanvas, checkText, deferred, payload, stamp, texts } from "./shared.mjs";
+import { START, checkBinary, checkCanvas, checkText, deferred, payload, stamp, texts } from "./shared.mjs";
 
 /** Closes (code 1000), waits for the close, and frees the socket. */
 async function finish(ws) {
@@ -107,4 +107,20 @@ export function canvasImage(url, source, target, count) {
 
 export function canvasPixels(url, source, target, count) {
   return canvas(url, source, target, count, (ws) => ws.sendCanvasPixels(source));
+}
+
+/** W6: the server pushes `count` messages once it gets the start signal. */
+export async function push(url, count, size) {
+  const ws = await WasmSocket.connect(url);
+  let next = 0;
+  const done = receive(ws, (message) => {
+    checkBinary(message, next, size);
+    return ++next === count;
+  });
+  ws.sendText(START);
+  const start = performance.now();
+  await done;
+  const ms = performance.now() - start;
+  await finish(ws);
+  return ms;
 }

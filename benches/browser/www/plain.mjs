@@ -1,7 +1,7 @@
 // Contender "plain JS": the browser's WebSocket driven wholly from JavaScript, as a
 // page without any library would: the limit the others are measured against.
 
-import { checkBinary, checkCanvas, checkText, deferred, payload, stamp, texts } from "./shared.mjs";
+import { START, checkBinary, checkCanvas, checkText, deferred, payload, stamp, texts } from "./shared.mjs";
 
 function open(url) {
   return new Promise((resolve, reject) => {
@@ -171,4 +171,20 @@ export async function canvasPixels(url, source, target, count) {
   }
   await finish(ws);
   return times;
+}
+
+/** W6: the server pushes `count` messages once it gets the start signal. */
+export async function push(url, count, size) {
+  const ws = await open(url);
+  let next = 0;
+  const done = receive(ws, (data) => {
+    checkBinary(new Uint8Array(data), next, size);
+    return ++next === count;
+  });
+  ws.send(START);
+  const start = performance.now();
+  await done;
+  const ms = performance.now() - start;
+  await finish(ws);
+  return ms;
 }

@@ -1,6 +1,9 @@
 // What the JavaScript contenders share with the Rust ones (benches/browser/src/check.rs):
 // the same payloads, texts and checks.
 
+/** The message that starts the server's push (`/push`, W6). */
+export const START = "go";
+
 /** A binary payload of `size` bytes (at least 4, for the index). */
 export function payload(size) {
   const bytes = new Uint8Array(Math.max(size, 4));

@@ -12,6 +12,7 @@ mod http;
 mod lifecycle;
 mod limits;
 mod memory;
+mod push;
 mod robustness;
 mod subprotocols;
 mod tls;
