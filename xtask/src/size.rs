@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::ctx::Ctx;
 use crate::steps::{Done, Steps};
 use crate::toolchain::{Choice, WASM32};
-use crate::{binaryen, js_api, process, setup, wasm_build};
+use crate::{binaryen, js_api, process, setup, size_breakdown, twiggy, wasm_build};
 
 /// The package of the two apps.
 pub const PACKAGE: &str = "wasm-websocket-size";
@@ -101,9 +101,13 @@ pub fn command(choice: Choice) -> Result<ExitCode> {
     let result = run(&mut ctx, &mut steps, choice);
     println!();
     print!("{}", steps.table());
-    let rows = result?;
+    let (rows, breakdown) = result?;
     println!();
     print!("{}", table(&rows));
+    println!();
+    print!("{breakdown}");
+    let out = out_dir(&ctx).join("breakdown.md");
+    std::fs::write(&out, &breakdown).with_context(|| format!("cannot write {}", out.display()))?;
     let out = out_dir(&ctx).join("latest.json");
     std::fs::write(&out, serde_json::to_string_pretty(&rows)? + "\n")
         .with_context(|| format!("cannot write {}", out.display()))?;
@@ -147,24 +151,54 @@ pub fn out_dir(ctx: &Ctx) -> PathBuf {
     ctx.root.join("target").join("size")
 }
 
-fn run(ctx: &mut Ctx, steps: &mut Steps, choice: Choice) -> Result<Vec<Row>> {
+/// The builds the breakdown compares, by their index in [`BUILDS`]: this crate's app,
+/// gloo-net's and the floor (web-sys alone).
+const BREAKDOWN: [usize; 3] = [0, 4, 6];
+
+/// The largest items and differences the breakdown lists.
+const BREAKDOWN_TOP: usize = 25;
+
+fn run(ctx: &mut Ctx, steps: &mut Steps, choice: Choice) -> Result<(Vec<Row>, String)> {
     setup::run(ctx, steps, choice, &[])?;
     steps.run("node + npm", || js_api::ensure_node(ctx))?;
     let ctx = &*ctx;
     let wasm_opt = steps.run("wasm-opt (npm binaryen)", || binaryen::ensure(ctx))?;
+    let twiggy = steps.run("twiggy", || twiggy::ensure(ctx))?;
     let mut rows = Vec::new();
+    let mut named = Vec::new();
     for (name, build) in BUILDS {
-        let row = steps.run(&format!("size: {name}"), || {
-            let row = measure(ctx, &wasm_opt, name, build)?;
-            let note = format!("{} gzip", kb(row.wasm.gzip));
-            Ok(Done::note(row, note))
+        let (row, with_names) = steps.run(&format!("size: {name}"), || {
+            let measured = measure(ctx, &wasm_opt, name, build)?;
+            let note = format!("{} gzip", kb(measured.0.wasm.gzip));
+            Ok(Done::note(measured, note))
         })?;
         rows.push(row);
+        named.push(with_names);
     }
-    Ok(rows)
+    let breakdown = steps.run("where the bytes go (twiggy)", || {
+        let mut builds = Vec::new();
+        for i in BREAKDOWN {
+            let (name, _) = BUILDS[i];
+            builds.push((short_name(name), twiggy::items(&twiggy, &named[i])?));
+        }
+        let builds: Vec<(&str, &[twiggy::Item])> = builds
+            .iter()
+            .map(|(name, items)| (*name, items.as_slice()))
+            .collect();
+        Ok(Done::new(size_breakdown::report(&builds, BREAKDOWN_TOP)))
+    })?;
+    Ok((rows, breakdown))
 }
 
-fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<Row> {
+/// A build's name in the breakdown's columns: what follows the last comma
+/// (`gloo-net 0.7`), or the name.
+fn short_name(name: &str) -> &str {
+    name.rsplit(", ").next().unwrap_or(name)
+}
+
+/// Builds and measures one build; returns its sizes and the path of its optimised
+/// `.wasm` built again with its names kept (`-g`), for the breakdown.
+fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<(Row, PathBuf)> {
     let (wasm, stem) = match build {
         Build::Example(example, features) => {
             let built = wasm_build::build_example(ctx, PACKAGE, example, features, "size")?;
@@ -203,12 +237,15 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<Row> 
         &bindgen_wasm,
         &optimized,
     ))?;
-    Ok(Row {
+    let named = dir.join(format!("{stem}_bg.named.wasm"));
+    process::run(binaryen::optimize_command(wasm_opt, &bindgen_wasm, &named).arg("-g"))?;
+    let row = Row {
         name: name.to_owned(),
         wasm_before_opt: file_size(&bindgen_wasm)?,
         wasm: file_size(&optimized)?,
         js: file_size(&dir.join(format!("{stem}.js")))?,
-    })
+    };
+    Ok((row, named))
 }
 
 /// The raw and `gzip -9` sizes of a file.
