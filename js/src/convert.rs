@@ -6,6 +6,7 @@ use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{range_error, type_error};
+use crate::number::number as shown;
 use wasm_websocket::{CloseEvent, Message};
 
 /// A message as JavaScript receives it: a `string`, a `Uint8Array` (a copy of the
@@ -64,7 +65,9 @@ pub(crate) fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValu
     };
     if number.fract() != 0.0 || !(0.0..=max).contains(&number) {
         return Err(range_error(&format!(
-            "{what} must be a whole number from 0 to {max}, got {number}"
+            "{what} must be a whole number from 0 to {}, got {}",
+            shown(max),
+            shown(number)
         )));
     }
     // Checked above: a whole number in 0..=max (at most 2^64).

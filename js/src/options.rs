@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::convert::{describe, whole};
 use crate::error::{range_error, type_error};
+use crate::number::number;
 use wasm_websocket::{BinaryType, WebSocketBuilder};
 
 /// Applies `options` (`undefined`, `null` or a `ConnectOptions` object) to `builder`.
@@ -78,7 +79,8 @@ pub(crate) fn apply(
         };
         let after = Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| {
             range_error(&format!(
-                "connect: connectTimeoutMs must be a finite number >= 0, got {ms}"
+                "connect: connectTimeoutMs must be a finite number >= 0, got {}",
+                number(ms)
             ))
         })?;
         builder = builder.connect_timeout(Some(after));
