@@ -6,7 +6,7 @@ use core::time::Duration;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::convert::{describe, whole};
+use crate::convert::{describe, quoted, whole};
 use crate::error::{range_error, type_error};
 use crate::number::number;
 use wasm_websocket::{BinaryType, WebSocketBuilder};
@@ -144,7 +144,7 @@ fn protocols_of(value: &JsValue) -> Result<Vec<String>, JsValue> {
 /// A value for an error message: strings quoted, other values described.
 fn shown(value: &JsValue) -> String {
     match value.as_string() {
-        Some(text) => format!("{text:?}"),
+        Some(text) => quoted(&text),
         None => describe(value),
     }
 }

@@ -266,6 +266,13 @@ test("connect refuses malformed options with TypeError or RangeError", async () 
   await rejects(WasmSocket.connect(url, { protocols: "echo" }), "TypeError", "protocols string");
   await rejects(WasmSocket.connect(url, { protocols: [1] }), "TypeError", "protocols [1]");
   await rejects(WasmSocket.connect(url, { binaryType: "text" }), "TypeError", "binaryType", '"text"');
+  // Quoted as Rust's {:?} quotes printable text.
+  await rejects(
+    WasmSocket.connect(url, { binaryType: 'a"b\\c\n\u001b\u007fé' }),
+    "TypeError",
+    "binaryType with quotes and control characters",
+    'got "a\\"b\\\\c\\n\\u{1b}\\u{7f}é"',
+  );
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: "1" }), "TypeError", "timeout string");
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: -1 }), "RangeError", "timeout -1");
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: Infinity }), "RangeError", "timeout ∞");
