@@ -184,6 +184,9 @@ pub fn out_dir(ctx: &Ctx) -> PathBuf {
 /// gloo-net's and the floor (web-sys alone).
 const BREAKDOWN: [usize; 3] = [0, 4, 6];
 
+/// The JS API package's index in [`BUILDS`]: the breakdown lists its largest items.
+const JS_API: usize = 8;
+
 /// The largest items and differences the breakdown lists.
 const BREAKDOWN_TOP: usize = 25;
 
@@ -214,7 +217,12 @@ fn run(ctx: &mut Ctx, steps: &mut Steps, choice: Choice) -> Result<(Vec<Row>, St
             .iter()
             .map(|(name, items)| (*name, items.as_slice()))
             .collect();
-        Ok(Done::new(size_breakdown::report(&builds, BREAKDOWN_TOP)))
+        let mut report = size_breakdown::report(&builds, BREAKDOWN_TOP);
+        let (name, _) = BUILDS[JS_API];
+        let items = twiggy::items(&twiggy, &named[JS_API])?;
+        report.push_str(&size_breakdown::js_api_table(name, &items));
+        report.push_str(&size_breakdown::largest(name, &items, BREAKDOWN_TOP));
+        Ok(Done::new(report))
     })?;
     Ok((rows, breakdown))
 }

@@ -100,6 +100,43 @@ pub fn group(name: &str) -> Option<&'static str> {
     )
 }
 
+/// What an item of the JS API package belongs to: its facade (the exported functions,
+/// into which the argument checks are inlined, and `wasm_websocket_js`), the library's
+/// canvas and reconnect modules and the rest of it, or [`group`]'s groups.
+pub fn js_api_group(name: &str) -> Option<&'static str> {
+    let first = name.split(' ').next().unwrap_or(name);
+    if name.contains("wasm_websocket_js")
+        || (name.ends_with(" shim") && !first.contains("::") && first.contains('_'))
+    {
+        Some("the JS API (wasm_websocket_js, its exported functions)")
+    } else if name.contains("wasm_websocket::canvas") {
+        Some("wasm-websocket: canvas")
+    } else if name.contains("wasm_websocket::reconnect") {
+        Some("wasm-websocket: reconnect")
+    } else {
+        group(name)
+    }
+}
+
+/// The JS API package's bytes by [`js_api_group`], largest first, as a table.
+pub fn js_api_table(name: &str, items: &[Item]) -> String {
+    let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
+    for item in items {
+        if let Some(group) = js_api_group(&item.name) {
+            *groups.entry(group).or_insert(0) += item.shallow_size;
+        }
+    }
+    let total: u64 = groups.values().sum();
+    let mut rows: Vec<(&str, u64)> = groups.into_iter().collect();
+    rows.sort_by_key(|(group, bytes)| (std::cmp::Reverse(*bytes), *group));
+    let mut out = format!("\n| where the bytes go, {name} (bytes) | |\n|---|---:|\n");
+    for (group, bytes) in rows {
+        let _ = writeln!(out, "| {group} | {bytes} |");
+    }
+    let _ = writeln!(out, "| total | {total} |");
+    out
+}
+
 /// The bytes of each group.
 pub fn by_group(items: &[Item]) -> BTreeMap<&'static str, u64> {
     let mut groups = BTreeMap::new();
@@ -201,17 +238,24 @@ pub fn report(builds: &[(&str, &[Item])], top: usize) -> String {
         for (name, delta) in differences(theirs, ours).into_iter().take(top) {
             let _ = writeln!(out, "{delta:>+7}  {}", shortened(&name));
         }
-        let _ = writeln!(out, "\nlargest items of {ours_name} (bytes):");
-        let mut items: Vec<&Item> = ours.iter().filter(|i| group(&i.name).is_some()).collect();
-        items.sort_by_key(|i| std::cmp::Reverse(i.shallow_size));
-        for item in items.into_iter().take(top) {
-            let _ = writeln!(
-                out,
-                "{:>7}  {}",
-                item.shallow_size,
-                shortened(&normalized(&item.name))
-            );
-        }
+        out.push_str(&largest(ours_name, ours, top));
+    }
+    out
+}
+
+/// The largest items of one build, one a line (for a build with no counterpart to
+/// compare with, such as the JS API package).
+pub fn largest(name: &str, items: &[Item], top: usize) -> String {
+    let mut out = format!("\nlargest items of {name} (bytes):\n");
+    let mut items: Vec<&Item> = items.iter().filter(|i| group(&i.name).is_some()).collect();
+    items.sort_by_key(|i| std::cmp::Reverse(i.shallow_size));
+    for item in items.into_iter().take(top) {
+        let _ = writeln!(
+            out,
+            "{:>7}  {}",
+            item.shallow_size,
+            shortened(&normalized(&item.name))
+        );
     }
     out
 }
@@ -265,6 +309,48 @@ mod tests {
         );
         assert_eq!(group("\"function names\" subsection"), None);
         assert_eq!(group("something else"), Some("other"));
+    }
+
+    #[test]
+    fn the_js_api_package_is_split_by_layer() {
+        let items = [
+            item("wasmsocket_sendCanvas externref shim", 1368),
+            item("wasm_websocket_js::options::apply::h3d91399198498a8c", 2777),
+            item(
+                "wasm_websocket::canvas::header::Source::read::{{closure}}",
+                820,
+            ),
+            item(
+                "wasm_websocket::reconnect::driver::Driver::run::{{closure}}",
+                7939,
+            ),
+            item("wasm_websocket::inbox::Inbox::wait", 577),
+            item(
+                "js_sys::Uint8Array::length::__wbg_length_1861 externref shim",
+                45,
+            ),
+            item("\"function names\" subsection", 62218),
+        ];
+        assert_eq!(
+            js_api_group(&items[0].name),
+            Some("the JS API (wasm_websocket_js, its exported functions)")
+        );
+        assert_eq!(
+            js_api_group(&items[5].name),
+            Some("wasm-bindgen, js-sys and web-sys glue")
+        );
+        let text = js_api_table("the package", &items);
+        assert!(
+            text.ends_with(
+                "| wasm-websocket: reconnect | 7939 |\n\
+                 | the JS API (wasm_websocket_js, its exported functions) | 4145 |\n\
+                 | wasm-websocket: canvas | 820 |\n\
+                 | wasm-websocket | 577 |\n\
+                 | wasm-bindgen, js-sys and web-sys glue | 45 |\n\
+                 | total | 13526 |\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
