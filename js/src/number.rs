@@ -56,10 +56,11 @@ fn plain_decimal(js: &str) -> String {
             out.extend(core::iter::repeat_n('0', point - digits.len()));
         }
         Ok(point) => {
-            let (whole, fraction) = digits.split_at(point);
-            out.push_str(whole);
+            // ASCII digits: `get` cannot fail here, and unlike `split_at` it brings no
+            // panic message (with its `char` and range formatting) into the package.
+            out.push_str(digits.get(..point).unwrap_or_default());
             out.push('.');
-            out.push_str(fraction);
+            out.push_str(digits.get(point..).unwrap_or_default());
         }
     }
     out
