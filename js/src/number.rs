@@ -39,28 +39,43 @@ fn plain_decimal(js: &str) -> String {
         Some(rest) => ("-", rest),
         None => ("", mantissa),
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exponent: isize = exponent.parse().unwrap_or(0);
-    // Where the decimal point goes among `digits`.
-    let whole_digits = mantissa.find('.').unwrap_or(mantissa.len());
-    let point = isize::try_from(whole_digits).unwrap_or(1) + exponent;
+    // Bytes and a hand-made parse of the exponent (a sign and at most three digits):
+    // `str::parse` and `char` iterators would double this function's size.
+    let digits = mantissa.bytes().filter(|b| *b != b'.');
+    let count = digits.clone().count();
+    let shift = exponent
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0_usize, |n, b| n * 10 + usize::from(b - b'0'));
+    let whole_digits = mantissa
+        .bytes()
+        .position(|b| b == b'.')
+        .unwrap_or(mantissa.len());
+    // Where the decimal point goes among the digits: `None` when before the first.
+    let point = if exponent.starts_with('-') {
+        whole_digits.checked_sub(shift).filter(|p| *p > 0)
+    } else {
+        Some(whole_digits + shift)
+    };
     let mut out = String::from(sign);
-    match usize::try_from(point) {
-        Err(_) | Ok(0) => {
+    match point {
+        None => {
             out.push_str("0.");
-            out.extend(core::iter::repeat_n('0', point.unsigned_abs()));
-            out.push_str(&digits);
+            for _ in 0..shift - whole_digits {
+                out.push('0');
+            }
+            out.extend(digits.map(char::from));
         }
-        Ok(point) if point >= digits.len() => {
-            out.push_str(&digits);
-            out.extend(core::iter::repeat_n('0', point - digits.len()));
-        }
-        Ok(point) => {
-            // ASCII digits: `get` cannot fail here, and unlike `split_at` it brings no
-            // panic message (with its `char` and range formatting) into the package.
-            out.push_str(digits.get(..point).unwrap_or_default());
-            out.push('.');
-            out.push_str(digits.get(point..).unwrap_or_default());
+        Some(point) => {
+            for (i, digit) in digits.enumerate() {
+                if i == point {
+                    out.push('.');
+                }
+                out.push(char::from(digit));
+            }
+            for _ in count..point {
+                out.push('0');
+            }
         }
     }
     out
