@@ -231,8 +231,16 @@ mod tests {
         assert_eq!(shown(""), "code 4000, clean");
         let mut every_ascii: String = (0u8..=127).map(char::from).collect();
         every_ascii.push_str("héllo wörld ✓ 日本 🎉 'single'");
-        for reason in ["bye", "say \"hi\"\\", "tab\tcr\rlf\nnul\0esc\u{1b}del\u{7f}", &every_ascii] {
-            assert_eq!(shown(reason), format!("code 4000, reason {reason:?}, clean"));
+        for reason in [
+            "bye",
+            "say \"hi\"\\",
+            "tab\tcr\rlf\nnul\0esc\u{1b}del\u{7f}",
+            &every_ascii,
+        ] {
+            assert_eq!(
+                shown(reason),
+                format!("code 4000, reason {reason:?}, clean")
+            );
         }
     }
 }
