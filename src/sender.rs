@@ -209,8 +209,7 @@ impl WebSocketSender {
     /// dropped, the socket closes with 1000 and its listeners are removed as usual;
     /// a `Closed` still waiting then listens for that close alone (the socket's
     /// listener, kept for the close event only and removed with the last `Closed`
-    /// future) and resolves
-    /// with its event.
+    /// future) and resolves with its event.
     pub fn closed(&self) -> Closed {
         Closed::new(self.socket.core())
     }
