@@ -2,10 +2,10 @@
 //! `1000000000000000000000`, `1.5e-7` as `0.00000015`, `inf`, `NaN`, `-0`), with the
 //! digits from the browser's `Number.prototype.toString`: the same shortest digits
 //! that round-trip, without the 10 KB of float formatting code Rust's `{}` compiles
-//! into the package. (Compared once with `{}` on 400,000 numbers from Node: they differ only in
-//! the last of 17 digits when a number lies exactly halfway between two shortest
-//! forms, which JavaScript rounds to even and Rust up: `25297913594843.812` here,
-//! `25297913594843.813` from `{}`.)
+//! into the package. (Compared once with `{}` on 400,000 numbers from Node: they
+//! differ only in the last of 17 digits when a number lies exactly halfway between
+//! two shortest forms, which JavaScript rounds to even and Rust up:
+//! `25297913594843.812` here, `25297913594843.813` from `{}`.)
 
 /// `x` as `format!("{x}")` shows it.
 pub(crate) fn number(x: f64) -> String {
