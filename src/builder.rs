@@ -3,6 +3,7 @@
 use core::time::Duration;
 
 use crate::backpressure::WaterMarks;
+#[cfg(feature = "reconnect")]
 use crate::limits::Limits;
 use crate::socket::{Socket, SocketOptions};
 use crate::wait::Opened;

@@ -48,7 +48,7 @@ pub enum Error {
         event: CloseEvent,
     },
     /// The connection was not open within the connect timeout; the socket was closed.
-    #[error("connection not open after {after:?}")]
+    #[error("connection not open after {}", AsDebug(*.after))]
     Timeout {
         /// The timeout that elapsed.
         after: Duration,
@@ -170,6 +170,39 @@ extern "C" {
     fn js_string(value: &JsValue) -> Result<String, JsValue>;
 }
 
+/// A duration shown as its `Debug` shows it (`10s`, `1.5s`, `250ms`, `1µs`), without
+/// the general decimal formatter `Debug` brings into every app that shows an error
+/// (about 1 KB gzip): the largest unit under which it is at least 1, and as many
+/// decimals as it needs.
+struct AsDebug(Duration);
+
+impl fmt::Display for AsDebug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (secs, nanos) = (self.0.as_secs(), self.0.subsec_nanos());
+        let (whole, fraction, digits, unit) = if secs > 0 {
+            (secs, nanos, 9, "s")
+        } else if nanos >= 1_000_000 {
+            (u64::from(nanos / 1_000_000), nanos % 1_000_000, 6, "ms")
+        } else if nanos >= 1_000 {
+            (u64::from(nanos / 1_000), nanos % 1_000, 3, "µs")
+        } else {
+            (u64::from(nanos), 0, 0, "ns")
+        };
+        write!(f, "{whole}")?;
+        if fraction > 0 {
+            // The fraction's digits, zero-padded to the unit's, trailing zeros cut.
+            let mut digits = digits;
+            let mut fraction = fraction;
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                digits -= 1;
+            }
+            write!(f, ".{fraction:0digits$}")?;
+        }
+        f.write_str(unit)
+    }
+}
+
 impl fmt::Display for JsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.name, self.message)
@@ -187,5 +220,46 @@ impl From<JsValue> for Error {
 impl From<JsError> for Error {
     fn from(value: JsError) -> Self {
         Self::Js(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AsDebug;
+    use core::time::Duration;
+
+    #[test]
+    fn a_duration_is_shown_as_its_debug_shows_it() {
+        let mut durations = vec![
+            Duration::ZERO,
+            Duration::from_nanos(1),
+            Duration::from_nanos(999),
+            Duration::from_nanos(1_000),
+            Duration::from_nanos(1_500),
+            Duration::from_micros(999_999),
+            Duration::from_millis(1),
+            Duration::from_millis(250),
+            Duration::from_nanos(1_000_001),
+            Duration::from_secs(10),
+            Duration::from_millis(1_500),
+            Duration::new(3, 1),
+            Duration::new(u64::MAX, 999_999_999),
+            crate::MAX_TIMER_DELAY,
+        ];
+        // A spread of others: every unit, with and without trailing zeros.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let nanos = u32::try_from(x % 1_000_000_000).unwrap_or(0);
+            durations.push(Duration::new(
+                x >> (x % 64),
+                nanos / 10u32.pow(u32::try_from(x % 9).unwrap_or(0)),
+            ));
+        }
+        for d in durations {
+            assert_eq!(AsDebug(d).to_string(), format!("{d:?}"));
+        }
     }
 }

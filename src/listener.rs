@@ -3,7 +3,7 @@
 use core::cell::Cell;
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Event, EventTarget};
 
 thread_local! {
@@ -28,7 +28,9 @@ pub(crate) struct Listener {
     kinds: &'static [&'static str],
     /// Bit `i` is set while `kinds[i]` is registered.
     registered: Cell<u8>,
-    closure: Closure<dyn FnMut(Event)>,
+    // Typed `FnMut(JsValue)`, the signature of the futures executor's own closures
+    // (and the timer's), so that all of them share one piece of closure glue.
+    closure: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Listener {
@@ -37,7 +39,11 @@ impl Listener {
         kinds: &'static [&'static str],
         callback: impl FnMut(Event) + 'static,
     ) -> Self {
-        let closure = Closure::<dyn FnMut(Event)>::new(callback);
+        let mut callback = callback;
+        let closure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            // Only the browser calls it, with the event it dispatches.
+            callback(event.unchecked_into());
+        });
         let kinds = kinds.get(..8).unwrap_or(kinds);
         for kind in kinds {
             // addEventListener only throws for a callback that is not callable, which a

@@ -207,9 +207,9 @@ impl WebSocketSender {
     ///
     /// It does not keep the socket open: once every handle (senders and receiver) is
     /// dropped, the socket closes with 1000 and its listeners are removed as usual;
-    /// a `Closed` still waiting then listens for that close alone (one listener,
-    /// removed when the close event has come or the future is dropped) and resolves
-    /// with its event.
+    /// a `Closed` still waiting then listens for that close alone (the socket's
+    /// listener, kept for the close event only and removed with the last `Closed`
+    /// future) and resolves with its event.
     pub fn closed(&self) -> Closed {
         Closed::new(self.socket.core())
     }

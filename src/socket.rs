@@ -8,7 +8,7 @@
 
 use core::ops::Deref;
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -44,8 +44,8 @@ pub(crate) struct Core {
     /// How many [`Closed`](crate::Closed) futures are alive.
     closed_futures: Cell<usize>,
     /// Once every handle is gone while a `Closed` future lives and the close event is
-    /// yet to come: the one listener left, for that close event, which it records in
-    /// the inbox for them (then it removes itself; it goes with the last of them too).
+    /// yet to come: the socket's listener, registered for that close event alone,
+    /// which it records in the inbox for them; it goes with the last of them.
     close_listener: RefCell<Option<Listener>>,
 }
 
@@ -77,8 +77,9 @@ pub(crate) struct Socket {
     core: Rc<Core>,
     // For `open`, `message` and `close`. An `error` event carries no information and
     // is always followed by `close`, which is what the inbox reports; callbacks can
-    // still see it through `on_error`.
-    listener: Listener,
+    // still see it through `on_error`. Handed to the core on drop if a `Closed`
+    // future still waits for the close event.
+    listener: Option<Listener>,
 }
 
 impl Deref for Socket {
@@ -115,7 +116,7 @@ impl Socket {
         })?;
         if let Some(reason) = crate::url::refusal(&raw.url()) {
             // Still connecting: closing aborts the attempt, and no event reaches us.
-            let _ = raw.close();
+            let _ = raw.close_with_code_and_reason(1000, "");
             return Err(Error::InvalidUrl {
                 url: url.to_owned(),
                 reason,
@@ -146,7 +147,7 @@ impl Socket {
                         // The WHATWG standard fails the connection when protocols were
                         // offered and the server selected none. Chromium does; Firefox
                         // opens anyway. Fail it here too, with what Chromium reports.
-                        let _ = raw.close_with_code(1000);
+                        let _ = raw.close_with_code_and_reason(1000, "");
                         inbox.on_close(CloseEvent {
                             code: 1006,
                             reason: String::new(),
@@ -168,7 +169,7 @@ impl Socket {
                 closed_futures: Cell::new(0),
                 close_listener: RefCell::new(None),
             }),
-            listener,
+            listener: Some(listener),
         })
     }
 
@@ -181,7 +182,9 @@ impl Socket {
     /// The callbacks of [`on_message`](crate::WebSocketSender::on_message) have
     /// listeners of their own, so they still get every message.
     pub(crate) fn stop_receiving(&self) {
-        self.listener.remove("message");
+        if let Some(listener) = &self.listener {
+            listener.remove("message");
+        }
         if let Ok(mut inbox) = self.inbox.try_borrow_mut() {
             inbox.discard_messages();
         }
@@ -210,35 +213,18 @@ impl Drop for Socket {
         let state = self.ready_state();
         if matches!(state, ReadyState::Connecting | ReadyState::Open) {
             // 1000 is always a valid code; close() cannot throw for it.
-            let _ = self.raw.close_with_code(1000);
+            let _ = self.raw.close_with_code_and_reason(1000, "");
         }
         if state != ReadyState::Closed && self.core.closed_futures.get() > 0 {
-            // A `closed()` future still waits: the close event it waits for comes
-            // after the listener below is gone, so listen for it alone. (A `ready()`
-            // future needs none: it sees the state at its next look.)
-            let core = Rc::downgrade(&self.core);
-            let listener = Listener::new(&self.raw, &["close"], move |event| {
-                record_close(&core, &event);
-            });
-            *self.core.close_listener.borrow_mut() = Some(listener);
+            // A `closed()` future still waits: keep listening for the close event alone,
+            // which the listener records in the inbox for it. (A `ready()` future needs
+            // none: it sees the state at its next look.)
+            if let Some(listener) = self.listener.take() {
+                listener.remove("open");
+                listener.remove("message");
+                *self.core.close_listener.borrow_mut() = Some(listener);
+            }
         }
         // The listener is dropped after this, removing itself from the socket.
-    }
-}
-
-/// For the close listener of a socket whose handles are gone: records the close for
-/// the futures still waiting, and stops listening.
-fn record_close(core: &Weak<Core>, event: &web_sys::Event) {
-    let Some(core) = core.upgrade() else {
-        return;
-    };
-    if let Some(listener) = core.close_listener.borrow().as_ref() {
-        listener.remove("close");
-    }
-    if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
-        // Waiters are woken by `on_close`; none of them is running now.
-        if let Ok(mut inbox) = core.inbox.try_borrow_mut() {
-            inbox.on_close(CloseEvent::from(event));
-        }
     }
 }

@@ -58,14 +58,16 @@ pub(crate) struct Timeout {
     shared: Rc<Shared>,
     handle: JsValue,
     // Kept alive while the timeout is pending; freed on drop, after clearTimeout.
-    _callback: Closure<dyn FnMut()>,
+    // `FnMut(JsValue)` (called with no argument: `undefined`), the signature of the
+    // futures executor's closures and the socket's listener, to share their glue.
+    _callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Timeout {
     pub(crate) fn new(millis: u32) -> Self {
         let shared = Rc::new(Shared::default());
         let fired = Rc::clone(&shared);
-        let callback = Closure::<dyn FnMut()>::new(move || {
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
             fired.fired.set(true);
             // Taken out first: waking may poll the future, which stores a new waker.
             let waker = fired.waker.borrow_mut().take();

@@ -91,8 +91,8 @@ pub(crate) fn refusal(href: &str) -> Option<String> {
 /// The host of a serialized URL: after `://` and any `user:password@` (an `@` in
 /// them is percent-encoded), before the port, path, query or fragment.
 fn host_of(href: &str) -> &str {
-    // Byte scans and `get` only: a `str` pattern would bring a substring search into
-    // every app, and indexing its panic messages.
+    // One pass over the bytes, with no `str` pattern (a substring search would be
+    // compiled into every app) and no indexing that could panic.
     let bytes = href.as_bytes();
     let Some(colon) = bytes.iter().position(|&b| b == b':') else {
         return "";
@@ -101,17 +101,18 @@ fn host_of(href: &str) -> &str {
     if bytes.get(colon + 1..start) != Some(b"//".as_slice()) {
         return "";
     }
-    let rest = bytes.get(start..).unwrap_or_default();
-    let end = start
-        + rest
-            .iter()
-            .position(|b| matches!(b, b'/' | b'?' | b'#'))
-            .unwrap_or(rest.len());
-    let authority = bytes.get(start..end).unwrap_or_default();
-    let host_start = authority
-        .iter()
-        .rposition(|&b| b == b'@')
-        .map_or(start, |at| start + at + 1);
+    // The authority ends at the path, query or fragment; the host starts after the
+    // last `@` in it.
+    let mut host_start = start;
+    let mut end = start;
+    for &b in bytes.get(start..).unwrap_or_default() {
+        match b {
+            b'/' | b'?' | b'#' => break,
+            b'@' => host_start = end + 1,
+            _ => {}
+        }
+        end += 1;
+    }
     let host_port = bytes.get(host_start..end).unwrap_or_default();
     let host_end = if host_port.first() == Some(&b'[') {
         end

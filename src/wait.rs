@@ -87,7 +87,7 @@ impl Future for Opened<'_> {
             if Pin::new(timer).poll(cx).is_ready() {
                 let after = *after;
                 // Some browsers leave a socket CONNECTING for minutes: give up on it.
-                let _ = self.socket.raw.close_with_code(1000);
+                let _ = self.socket.raw.close_with_code_and_reason(1000, "");
                 return Poll::Ready(Err(Error::Timeout { after }));
             }
         }

@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::HtmlCanvasElement;
 
-use crate::convert::{describe, whole};
+use crate::convert::{describe, quoted, whole};
 use crate::error::{to_js, type_error};
 use crate::socket::checked;
 use crate::WasmSocket;
@@ -42,7 +42,8 @@ impl WasmSocket {
             Some(other) => {
                 return Promise::reject(&type_error(&format!(
                     "sendCanvas: type must be \"image/png\", \"image/jpeg\" or \"image/webp\", \
-                     got {other:?}"
+                     got {}",
+                    quoted(other)
                 )))
             }
         };

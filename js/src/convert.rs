@@ -6,6 +6,7 @@ use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{range_error, type_error};
+use crate::number::number as shown;
 use wasm_websocket::{CloseEvent, Message};
 
 /// A message as JavaScript receives it: a `string`, a `Uint8Array` (a copy of the
@@ -54,6 +55,38 @@ pub(crate) fn describe(value: &JsValue) -> String {
         .unwrap_or_else(|| value.js_typeof().as_string().unwrap_or_default())
 }
 
+/// A string in double quotes as Rust's `{:?}` shows printable text: `"` and `\`
+/// escaped, `\t`, `\r`, `\n` and `\0` as such, other ASCII control characters as
+/// `\u{1b}`, every other character as it is (without the Unicode tables `{:?}` brings
+/// into the package to escape the non-ASCII characters Unicode does not print).
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_ascii_control() => {
+                // `\u{1b}`: lowercase hex without leading zeros (at most 0x7f).
+                let code = u32::from(c);
+                out.push_str("\\u{");
+                if code >= 16 {
+                    out.extend(char::from_digit(code >> 4, 16));
+                }
+                out.extend(char::from_digit(code & 0xf, 16));
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A whole number in `0..=max`, as an `f64` (so exact for the limits used here).
 pub(crate) fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValue> {
     let Some(number) = value.as_f64() else {
@@ -64,7 +97,9 @@ pub(crate) fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValu
     };
     if number.fract() != 0.0 || !(0.0..=max).contains(&number) {
         return Err(range_error(&format!(
-            "{what} must be a whole number from 0 to {max}, got {number}"
+            "{what} must be a whole number from 0 to {}, got {}",
+            shown(max),
+            shown(number)
         )));
     }
     // Checked above: a whole number in 0..=max (at most 2^64).

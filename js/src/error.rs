@@ -171,7 +171,8 @@ fn variant_name(error: &impl core::fmt::Debug) -> String {
 /// as the Rust API's for the codes it checks.
 pub(crate) fn invalid_close_code(code: f64) -> JsValue {
     let js = js_sys::Error::new(&format!(
-        "invalid close code {code}: only 1000 and 3000..=4999 may be sent"
+        "invalid close code {}: only 1000 and 3000..=4999 may be sent",
+        crate::number::number(code)
     ));
     js.set_name("InvalidCloseCode");
     js.into()

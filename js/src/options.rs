@@ -6,8 +6,9 @@ use core::time::Duration;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::convert::{describe, whole};
+use crate::convert::{describe, quoted, whole};
 use crate::error::{range_error, type_error};
+use crate::number::number;
 use wasm_websocket::{BinaryType, WebSocketBuilder};
 
 /// Applies `options` (`undefined`, `null` or a `ConnectOptions` object) to `builder`.
@@ -78,7 +79,8 @@ pub(crate) fn apply(
         };
         let after = Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| {
             range_error(&format!(
-                "connect: connectTimeoutMs must be a finite number >= 0, got {ms}"
+                "connect: connectTimeoutMs must be a finite number >= 0, got {}",
+                number(ms)
             ))
         })?;
         builder = builder.connect_timeout(Some(after));
@@ -142,7 +144,7 @@ fn protocols_of(value: &JsValue) -> Result<Vec<String>, JsValue> {
 /// A value for an error message: strings quoted, other values described.
 fn shown(value: &JsValue) -> String {
     match value.as_string() {
-        Some(text) => format!("{text:?}"),
+        Some(text) => quoted(&text),
         None => describe(value),
     }
 }

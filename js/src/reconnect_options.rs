@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::convert::{describe, whole};
 use crate::error::{range_error, type_error};
+use crate::number::number;
 use wasm_websocket::reconnect::{
     Backoff, Heartbeat, ReconnectConfig, WhenFull, MAX_OUTBOX_BYTES, MAX_OUTBOX_MESSAGES,
     MIN_HEARTBEAT_INTERVAL,
@@ -43,7 +44,8 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
     if let Some(factor) = fields.number("factor")? {
         if !(factor.is_finite() && factor >= 1.0) {
             return Err(range_error(&format!(
-                "reconnect: factor must be a finite number >= 1, got {factor}"
+                "reconnect: factor must be a finite number >= 1, got {}",
+                number(factor)
             )));
         }
         backoff = backoff.factor(factor);
@@ -51,7 +53,8 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
     if let Some(jitter) = fields.number("jitter")? {
         if !(0.0..=1.0).contains(&jitter) {
             return Err(range_error(&format!(
-                "reconnect: jitter must be between 0 and 1, got {jitter}"
+                "reconnect: jitter must be between 0 and 1, got {}",
+                number(jitter)
             )));
         }
         backoff = backoff.jitter(jitter);
@@ -129,8 +132,8 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
         if interval < MIN_HEARTBEAT_INTERVAL {
             return Err(range_error(&format!(
                 "reconnect.heartbeat: intervalMs must be at least {}, got {}",
-                MIN_HEARTBEAT_INTERVAL.as_millis(),
-                interval.as_secs_f64() * 1000.0
+                number(MIN_HEARTBEAT_INTERVAL.as_secs_f64() * 1000.0),
+                number(interval.as_secs_f64() * 1000.0)
             )));
         }
         let mut heartbeat = Heartbeat::new(interval, timeout);
@@ -189,8 +192,9 @@ impl<'a> Fields<'a> {
             .map(Some)
             .map_err(|_| {
                 range_error(&format!(
-                    "{}: {key} must be a finite number >= 0, got {ms}",
-                    self.name
+                    "{}: {key} must be a finite number >= 0, got {}",
+                    self.name,
+                    number(ms)
                 ))
             })
     }

@@ -39,7 +39,7 @@ pub enum CanvasError {
         header: usize,
     },
     /// Raw pixels that do not start with the magic `RGBA`.
-    #[error("raw pixels start with {found:02x?}, not the magic `RGBA`")]
+    #[error("raw pixels start with {}, not the magic `RGBA`", Hex(*.found))]
     BadPixelsMagic {
         /// The first four bytes of the data.
         found: [u8; 4],
@@ -106,5 +106,28 @@ impl From<JsError> for CanvasError {
 impl From<wasm_bindgen::JsValue> for CanvasError {
     fn from(value: wasm_bindgen::JsValue) -> Self {
         Self::Js(JsError::from_js(&value))
+    }
+}
+
+/// Four bytes as `{:02x?}` shows them (`[52, 47, 42, 58]`), without the list
+/// formatter `Debug` brings into every app that shows a canvas error.
+struct Hex([u8; 4]);
+
+impl core::fmt::Display for Hex {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let [a, b, c, d] = self.0;
+        write!(f, "[{a:02x}, {b:02x}, {c:02x}, {d:02x}]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hex;
+
+    #[test]
+    fn four_bytes_are_shown_as_hex_debug_shows_them() {
+        for bytes in [*b"RGBX", [0, 1, 0x0f, 0xff], [0x10, 0xa0, 0xab, 9]] {
+            assert_eq!(Hex(bytes).to_string(), format!("{bytes:02x?}"));
+        }
     }
 }

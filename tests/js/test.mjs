@@ -266,6 +266,13 @@ test("connect refuses malformed options with TypeError or RangeError", async () 
   await rejects(WasmSocket.connect(url, { protocols: "echo" }), "TypeError", "protocols string");
   await rejects(WasmSocket.connect(url, { protocols: [1] }), "TypeError", "protocols [1]");
   await rejects(WasmSocket.connect(url, { binaryType: "text" }), "TypeError", "binaryType", '"text"');
+  // Quoted as Rust's {:?} quotes printable text.
+  await rejects(
+    WasmSocket.connect(url, { binaryType: 'a"b\\c\n\u001b\u007fé' }),
+    "TypeError",
+    "binaryType with quotes and control characters",
+    'got "a\\"b\\\\c\\n\\u{1b}\\u{7f}é"',
+  );
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: "1" }), "TypeError", "timeout string");
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: -1 }), "RangeError", "timeout -1");
   await rejects(WasmSocket.connect(url, { connectTimeoutMs: Infinity }), "RangeError", "timeout ∞");
@@ -968,6 +975,15 @@ test("ReconnectingSocket refuses malformed options; WasmSocket.connect refuses r
     [{ reconnect: { outbox: { maxMessages: 65537 } } }, "RangeError", "maxMessages must be at most 65536"],
     [{ reconnect: { outbox: { maxBytes: 2 ** 32 - 1 } } }, "RangeError", "maxBytes must be at most 67108864"],
     [{ connectTimeoutMs: "1" }, "TypeError", "connectTimeoutMs"],
+    // Numbers in messages read as Rust's `{}` shows an f64, never in exponent form.
+    [{ reconnect: { factor: 0.5 } }, "RangeError", "factor must be a finite number >= 1, got 0.5"],
+    [{ reconnect: { factor: 1.5e-7 } }, "RangeError", "got 0.00000015"],
+    [{ reconnect: { factor: -Infinity } }, "RangeError", "got -inf"],
+    [{ reconnect: { jitter: 1e21 } }, "RangeError", "between 0 and 1, got 1000000000000000000000"],
+    [{ reconnect: { jitter: NaN } }, "RangeError", "got NaN"],
+    [{ reconnect: { maxAttempts: -2.5e-10 } }, "RangeError", "from 0 to 4294967295, got -0.00000000025"],
+    [{ reconnect: { heartbeat: { intervalMs: 12.5, timeoutMs: 100 } } }, "RangeError", "at least 50, got 12.5"],
+    [{ connectTimeoutMs: -1e-7 }, "RangeError", "connectTimeoutMs must be a finite number >= 0, got -0.0000001"],
   ];
   for (const [options, name, part] of bad) {
     throws(() => new ReconnectingSocket(url, options), name, show(options), part);

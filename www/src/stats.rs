@@ -41,7 +41,7 @@ impl Stats {
     pub(crate) fn render(&self) -> String {
         let round_trip = self
             .last_round_trip_ms
-            .map_or_else(|| "–".to_owned(), |ms| format!("{ms:.1} ms"));
+            .map_or_else(|| "–".to_owned(), |ms| format!("{} ms", tenths(ms)));
         format!(
             "Sent: {} messages, {}\nReceived: {} messages, {}\nLast round trip: {round_trip}",
             self.sent_messages,
@@ -59,8 +59,17 @@ pub(crate) fn size(bytes: u64) -> String {
     if b < KIB {
         format!("{bytes} B")
     } else if b < KIB * KIB {
-        format!("{:.1} KiB", b / KIB)
+        format!("{} KiB", tenths(b / KIB))
     } else {
-        format!("{:.1} MiB", b / (KIB * KIB))
+        format!("{} MiB", tenths(b / (KIB * KIB)))
     }
+}
+
+/// A non-negative number with one decimal, rounded (`12.5`, `3.0`): what `{:.1}`
+/// shows, without the float formatting code `{:.1}` brings into the page's wasm.
+fn tenths(x: f64) -> String {
+    // Sizes and times shown here are far below 2^53 tenths; `as` saturates anyway.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let tenths = (x.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }

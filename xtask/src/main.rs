@@ -39,11 +39,13 @@ mod process;
 mod server;
 mod setup;
 mod size;
+mod size_breakdown;
 mod steps;
 mod summary;
 mod test;
 mod toolchain;
 mod tools;
+mod twiggy;
 mod wasm_build;
 
 use std::process::ExitCode;
