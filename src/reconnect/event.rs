@@ -3,6 +3,7 @@
 
 use core::time::Duration;
 
+use super::ProviderError;
 use crate::{CloseEvent, Error, Message};
 
 /// One item of a [`ReconnectingWebSocket`](super::ReconnectingWebSocket)'s stream.
@@ -51,6 +52,16 @@ pub enum Event {
         /// retry can mend, [`Error::InvalidUrl`], [`Error::InvalidProtocol`] or
         /// [`Error::Js`] (then [`Event::GaveUp`] follows at once).
         error: Error,
+    },
+    /// The [`Provider`](super::Provider) gave no endpoint for an attempt (it failed, or
+    /// did not answer within its timeout): that attempt failed without connecting,
+    /// and the retry policy decides what follows, as after
+    /// [`Event::AttemptFailed`].
+    ProviderFailed {
+        /// The attempt number; 0 for the first connection.
+        attempt: u32,
+        /// Why.
+        error: ProviderError,
     },
     /// Received messages that were dropped because the unread events already held
     /// the most messages or bytes the socket's bound allows

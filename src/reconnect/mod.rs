@@ -90,6 +90,8 @@ mod error;
 mod event;
 mod heartbeat;
 mod outbox;
+mod policy;
+mod provider;
 mod shared;
 mod socket;
 
@@ -104,4 +106,6 @@ pub use error::{ReconnectError, SendError};
 pub use event::{DisconnectReason, Event, UnsentReason};
 pub use heartbeat::{Heartbeat, MIN_HEARTBEAT_INTERVAL};
 pub use outbox::{message_size, WhenFull};
+pub use policy::{Retry, RetryCause, RetryInfo, RetryPolicy};
+pub use provider::{Endpoint, Provider, ProviderError, DEFAULT_PROVIDER_TIMEOUT};
 pub use socket::{ReconnectingSender, ReconnectingWebSocket};
