@@ -179,7 +179,10 @@ impl Driver {
                         error: error.clone(),
                     });
                     let cause = RetryCause::ProviderFailed(error);
-                    if !self.wait_for_attempt(&mut attempt, false, cause, lost_at).await {
+                    if !self
+                        .wait_for_attempt(&mut attempt, false, cause, lost_at)
+                        .await
+                    {
                         return;
                     }
                     continue;
@@ -200,7 +203,10 @@ impl Driver {
                         return;
                     }
                     let cause = RetryCause::AttemptFailed(error);
-                    if !self.wait_for_attempt(&mut attempt, false, cause, lost_at).await {
+                    if !self
+                        .wait_for_attempt(&mut attempt, false, cause, lost_at)
+                        .await
+                    {
                         return;
                     }
                     continue;
