@@ -34,6 +34,8 @@ mod convert;
 mod error;
 mod events;
 mod options;
+mod policy;
+mod provider;
 mod reader;
 mod reconnect_options;
 mod reconnecting;
