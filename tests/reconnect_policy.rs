@@ -35,7 +35,10 @@ use wasm_websocket::reconnect::{
 };
 use wasm_websocket::{Error, Message, ReadyState, ReconnectingWebSocket, WebSocket};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In the page; a binary that compiles this file as its module runs it elsewhere.
+#[allow(unused_imports)]
+use common::in_the_page as place;
+crate::place!();
 
 /// A quick backoff for tests: `initial` ms, doubling, no jitter.
 fn quick(initial: u64) -> ReconnectConfig {
