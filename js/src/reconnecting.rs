@@ -123,7 +123,7 @@ impl WasmReconnectingSocket {
                 )))
             }
         };
-        let builder = options::apply(WebSocket::builder(url), &options, true)?;
+        let builder = options::apply(WebSocket::builder(url), &options)?;
         let config = reconnect_options::config(&options, provider)?;
         let socket = ReconnectingWebSocket::new(builder, config);
         Ok(Self {

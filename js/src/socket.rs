@@ -76,7 +76,7 @@ impl WasmSocket {
                 describe(&url)
             )));
         };
-        let builder = options::apply(WebSocket::builder(url), &options, false)?;
+        let builder = options::apply(WebSocket::builder(url), &options)?;
         let ws = builder.connect().await.map_err(|error| to_js(&error))?;
         let (sender, receiver) = ws.split();
         Ok(Self {
