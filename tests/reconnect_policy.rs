@@ -77,7 +77,9 @@ async fn events_until(
     events
 }
 
-/// Every event until the stream ends.
+/// Every event until the stream ends. (Waits on `/reject` and refused tokens are
+/// generous: Firefox delays new connections to a host whose connections just failed,
+/// so its attempts may each last up to the connect timeout.)
 async fn all_events(ws: &mut ReconnectingWebSocket, ms: u32) -> Vec<Event> {
     within(ms, "events until the end", ws.by_ref().collect::<Vec<_>>()).await
 }
@@ -221,7 +223,7 @@ async fn the_provider_is_called_once_per_attempt() {
         "/nowhere",
         quick(30).max_attempts(Some(3)).provider(Some(provider)),
     );
-    let events = all_events(&mut ws, 8000).await;
+    let events = all_events(&mut ws, 20000).await;
     let failed = count(&events, |e| matches!(e, Event::AttemptFailed { .. }));
     let announced = count(&events, |e| matches!(e, Event::Reconnecting { .. }));
     assert_eq!((failed, announced), (4, 3), "{events:?}");
@@ -291,7 +293,7 @@ async fn a_fixed_url_with_a_retired_token_fails_to_reconnect() {
     assert_eq!(events, [Event::Open]);
     let _rotated = admin("/admin/token").await;
     ws.reconnect().expect("reconnect");
-    let events = all_events(&mut ws, 8000).await;
+    let events = all_events(&mut ws, 15000).await;
     assert!(
         matches!(
             events
@@ -352,7 +354,7 @@ async fn a_retry_policy_gets_the_attempt_the_time_since_the_loss_and_the_cause()
     });
     let started = now();
     let mut ws = open("/reject", ReconnectConfig::default().retry_policy(policy));
-    let events = all_events(&mut ws, 8000).await;
+    let events = all_events(&mut ws, 15000).await;
     let elapsed = now() - started;
     let delays: Vec<_> = events
         .iter()
@@ -429,7 +431,7 @@ async fn max_attempts_still_bounds_a_policy_and_backoff_is_the_default_policy() 
             .retry_policy(policy)
             .max_attempts(Some(2)),
     );
-    let events = all_events(&mut ws, 5000).await;
+    let events = all_events(&mut ws, 15000).await;
     assert_eq!(events.last(), Some(&Event::GaveUp { attempts: 2 }));
     assert_eq!(calls.get(), 2, "asked only while under the limit");
 
@@ -470,7 +472,7 @@ async fn reconnect_after_giving_up_starts_over() {
         "/nowhere",
         quick(20).max_attempts(Some(1)).provider(Some(provider)),
     );
-    let events = all_events(&mut ws, 5000).await;
+    let events = all_events(&mut ws, 15000).await;
     assert_eq!(events.last(), Some(&Event::GaveUp { attempts: 1 }));
     settle(20).await;
     assert_eq!(live_drivers(), drivers, "the driver stopped");
@@ -486,7 +488,7 @@ async fn reconnect_after_giving_up_starts_over() {
     ws.reconnect().expect("starts over");
     assert_eq!(live_drivers(), drivers + 1);
     ws.send_text("queued while starting over").expect("queued");
-    let events = events_until(&mut ws, 5000, is_open).await;
+    let events = events_until(&mut ws, 15000, is_open).await;
     assert_eq!(events, [Event::Open], "a new first attempt");
     let events = events_until(&mut ws, 5000, |e| matches!(e, Event::Message(_))).await;
     assert_eq!(
@@ -511,7 +513,7 @@ async fn reconnect_after_giving_up_starts_over() {
     // Gave up, then closed: `close` wins over a later `reconnect`.
     good.set(false);
     let mut ws = open("/reject", quick(20).max_attempts(Some(0)));
-    let events = all_events(&mut ws, 5000).await;
+    let events = all_events(&mut ws, 15000).await;
     assert_eq!(events.last(), Some(&Event::GaveUp { attempts: 0 }));
     ws.close().expect("close after giving up does nothing");
     assert!(ws.reconnect().is_err());
