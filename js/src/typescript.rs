@@ -130,7 +130,9 @@ export declare namespace WasmSocket {
    * `ConnectionFailed` (its `closeInfo` is the close event), `Timeout`, or `TypeError` /
    * `RangeError` for malformed options.
    */
-  function connect(url: string, options?: ConnectOptions): Promise<WasmSocket>;
+  function connect(url: string, options?: ConnectOptions & { reconnect?: undefined }): Promise<WasmSocket>;
+  /** Options whose `reconnect` may or may not be set: either kind, as they say. */
+  function connect(url: string, options?: ReconnectingOptions): Promise<WasmSocket | ReconnectingSocket>;
 }
 
 /** Where one attempt of a {@link ReconnectingSocket} connects: a URL, or a URL and the subprotocols to offer (instead of `protocols`). */

@@ -45,9 +45,17 @@ expect<Equals<Extract<WsErrorName, "InvalidUrl" | "ConnectionFailed" | "NotOpen"
 expect<Equals<Extract<WsErrorName, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">>();
 expect<Equals<Extract<WsErrorName, "TooLarge" | "NotAnImage">, "TooLarge" | "NotAnImage">>();
 
-// Opening (the last overload is the plain one).
-expect<Equals<Parameters<typeof WasmSocket.connect>, [url: string, options?: ConnectOptions]>>();
-expect<Equals<ReturnType<typeof WasmSocket.connect>, Promise<WasmSocket>>>();
+// Opening (the last overload takes options that may or may not reconnect).
+expect<Equals<Parameters<typeof WasmSocket.connect>, [url: string, options?: ReconnectingOptions]>>();
+expect<Equals<ReturnType<typeof WasmSocket.connect>, Promise<WasmSocket | ReconnectingSocket>>>();
+declare const maybeReconnecting: ReconnectingOptions;
+const eitherConnect = WasmSocket.connect("ws://127.0.0.1/echo", maybeReconnecting);
+expect<Equals<typeof eitherConnect, Promise<WasmSocket | ReconnectingSocket>>>();
+declare const connectOptions: ConnectOptions;
+const optionsConnect = WasmSocket.connect("ws://127.0.0.1/echo", connectOptions);
+expect<Equals<typeof optionsConnect, Promise<WasmSocket>>>();
+const bareConnect = WasmSocket.connect("ws://127.0.0.1/echo");
+expect<Equals<typeof bareConnect, Promise<WasmSocket>>>();
 // With `reconnect`, the reconnecting kind, whose URL may be a provider.
 const plainConnect = WasmSocket.connect("ws://127.0.0.1/echo", { protocols: ["echo"] });
 expect<Equals<typeof plainConnect, Promise<WasmSocket>>>();
