@@ -84,8 +84,11 @@ pub enum Event {
         /// Why.
         reason: UnsentReason,
     },
-    /// The socket stopped trying after `attempts` failed attempts in a row (or at
-    /// once, for a failure no retry can mend). Last item of the stream.
+    /// The socket stopped trying after `attempts` failed attempts in a row (or when
+    /// the [retry policy](super::RetryPolicy) said so, or at once for a failure no
+    /// retry can mend). Last item of the stream, unless
+    /// [`reconnect`](super::ReconnectingSender::reconnect) starts over (then the
+    /// stream yields the new attempts' events).
     GaveUp {
         /// How many reconnect attempts failed.
         attempts: u32,

@@ -23,7 +23,9 @@ use crate::{
 /// meanwhile in a bounded outbox; see the [module docs](super).
 ///
 /// It is a [`Stream`] of [`Event`]s (messages and connection changes) that ends after
-/// [`Event::Closed`] or [`Event::GaveUp`], and a [`Sink`] of messages; it derefs to
+/// [`Event::Closed`] or [`Event::GaveUp`] (after which
+/// [`reconnect`](ReconnectingSender::reconnect) starts over, and the stream yields
+/// again), and a [`Sink`] of messages; it derefs to
 /// [`ReconnectingSender`] for the sends, `close` and `reconnect`.
 ///
 /// A driver task (`spawn_local`) connects and reconnects. Dropping the socket stops
