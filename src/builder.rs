@@ -66,6 +66,18 @@ impl WebSocketBuilder {
         self
     }
 
+    /// This builder for another endpoint: its URL, and its subprotocols if it sets
+    /// them (else the builder's).
+    #[cfg(feature = "reconnect")]
+    pub(crate) fn endpoint(mut self, endpoint: crate::reconnect::Endpoint) -> Self {
+        let (url, protocols) = endpoint.into_parts();
+        self.url = url;
+        if let Some(protocols) = protocols {
+            self.options.protocols = protocols;
+        }
+        self
+    }
+
     /// How binary messages are received: as bytes (the default) or as Blobs.
     pub fn binary_type(mut self, binary_type: BinaryType) -> Self {
         self.options.binary_type = binary_type;

@@ -150,7 +150,10 @@ pub(crate) async fn count(State(state): State<AppState>, request: Request, next:
 
 /// The checks every admin request passes first: an accepted `Origin` (`403`), then
 /// a valid WebSocket handshake (`426` for a plain request).
-fn admin_handshake(state: &AppState, request: &mut Request) -> Result<Handshake, Refusal> {
+pub(crate) fn admin_handshake(
+    state: &AppState,
+    request: &mut Request,
+) -> Result<Handshake, Refusal> {
     if !state.guard.admin_origin_allowed(request.headers()) {
         state.log(format_args!(
             "admin request refused for Origin {:?}",
@@ -165,7 +168,7 @@ fn admin_handshake(state: &AppState, request: &mut Request) -> Result<Handshake,
 }
 
 /// Sends the one text answer of an admin path, within the idle timeout.
-async fn answer(ws: &mut Ws, info: &ConnInfo, text: String) {
+pub(crate) async fn answer(ws: &mut Ws, info: &ConnInfo, text: String) {
     let sent = tokio::time::timeout(info.state.idle_timeout, ws.send(Message::text(text))).await;
     if !matches!(sent, Ok(Ok(()))) {
         info.log(format_args!("the admin answer could not be sent"));

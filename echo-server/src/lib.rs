@@ -24,6 +24,8 @@
 //! | --- | --- |
 //! | `/admin/outage?ms=N` | a restart as the network sees it: answers `outage of N ms` (then closes with 1000), drops every other WebSocket without a close frame, closes the listening socket, binds the same port again after `N` ms (default 1000, at most 60000); if that fails the server stops with [`Error::Rebind`] |
 //! | `/admin/requests?path=P` | how many requests for path `P` (no query; one of the routed paths) arrived since the start, as a number |
+//! | `/admin/token` | issues a new token (the one before stops being valid) and answers it |
+//! | `/token?t=T` | echoes as `/echo` if `T` is the newest token issued, else refuses the upgrade with `403` (for tests of URL providers; the state is one counter) |
 //!
 //! Safe to leave running next to a browser: every request must name a loopback
 //! host (or [`Config::host`]) in `Host`; a request head must arrive within
@@ -67,6 +69,7 @@ mod server;
 mod state;
 mod statics;
 mod tls;
+mod token;
 
 pub use admin::MAX_OUTAGE_MS;
 pub use closing::IDLE_REASON;

@@ -36,8 +36,10 @@ const PARENT_POLL: Duration = Duration::from_millis(200);
 ///
 /// Admin paths (only with --admin) are WebSocket handshakes that answer with one
 /// text message: /admin/outage?ms=N (drops every other connection and closes the
-/// port for N ms, at most 60000) and /admin/requests?path=P (requests counted for
-/// one of the paths above). A browser's handshake must come from the server's own
+/// port for N ms, at most 60000), /admin/requests?path=P (requests counted for
+/// one of the paths above) and /admin/token (issues a new token and answers it;
+/// with --admin, /token?t=T echoes only for the newest token and refuses any other
+/// with 403: a server behind expiring credentials; the state is one counter). A browser's handshake must come from the server's own
 /// origin (http://127.0.0.1:PORT, http://localhost:PORT, ...) or an
 /// --admin-origin, else 403; a handshake without Origin comes from no browser and
 /// is answered; a plain GET (what an <img> sends) gets 426 and changes nothing; no
@@ -89,8 +91,8 @@ struct Cli {
     /// Serve static files from this folder on the same port (GET / → index.html).
     #[arg(long, value_name = "DIR")]
     www: Option<PathBuf>,
-    /// Serve the admin paths /admin/outage and /admin/requests (for tests; never
-    /// for the demo).
+    /// Serve the admin paths /admin/outage, /admin/requests and /admin/token, and
+    /// /token (for tests; never for the demo).
     #[arg(long)]
     admin: bool,
     /// An origin besides the server's own whose pages may use the admin paths, e.g.

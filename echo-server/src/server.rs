@@ -21,7 +21,7 @@ use crate::{
     handshake::plain,
     image, push,
     state::AppState,
-    statics, tls, Config, Error,
+    statics, tls, token, Config, Error,
 };
 
 /// How often binding the port again after an outage is tried, and the pause between.
@@ -79,7 +79,12 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     let shutdown = CancellationToken::new();
     let tracker = TaskTracker::new();
     let paths: Vec<&'static str> = if config.admin {
-        PATHS.iter().chain(&admin::PATHS).copied().collect()
+        PATHS
+            .iter()
+            .chain(&admin::PATHS)
+            .chain(&token::PATHS)
+            .copied()
+            .collect()
     } else {
         PATHS.to_vec()
     };
@@ -191,7 +196,9 @@ fn router(state: AppState, config: &Config) -> Router {
     if config.admin {
         router = router
             .route("/admin/outage", any(admin::outage))
-            .route("/admin/requests", any(admin::requests));
+            .route("/admin/requests", any(admin::requests))
+            .route("/admin/token", any(token::issue))
+            .route("/token", get(token::handler));
     }
     let router = match config.www.as_deref() {
         Some(dir) => router.fallback(statics::handler(dir)),

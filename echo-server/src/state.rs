@@ -25,6 +25,7 @@ use crate::{
     admin::{Outages, RequestCounts},
     guard::Guard,
     handshake::Handshake,
+    token::Tokens,
     Config, Error,
 };
 
@@ -57,6 +58,8 @@ pub(crate) struct AppState {
     pub(crate) outages: Arc<Outages>,
     /// Requests received for each path the router knows, for `/admin/requests`.
     pub(crate) requests: Arc<RequestCounts>,
+    /// The tokens of `/admin/token` and `/token`.
+    pub(crate) tokens: Arc<Tokens>,
 }
 
 impl AppState {
@@ -88,6 +91,7 @@ impl AppState {
             next_id: Arc::new(AtomicU64::new(1)),
             outages: Arc::new(Outages::new()),
             requests: Arc::new(RequestCounts::new(paths)),
+            tokens: Arc::new(Tokens::default()),
         })
     }
 

@@ -99,8 +99,14 @@ pub(super) fn function(value: JsValue, method: &str) -> Result<Function, JsValue
 /// the event dispatch (which runs in Rust).
 pub(super) fn call(callback: &Function, argument: &JsValue) {
     if let Err(thrown) = callback.call1(&JsValue::UNDEFINED, argument) {
-        if report_error(&thrown).is_err() {
-            console_error(&thrown);
-        }
+        report(&thrown);
+    }
+}
+
+/// Reports an exception as if it were uncaught, as the browser does for its event
+/// listeners (or logs it where `reportError` is missing).
+pub(crate) fn report(thrown: &JsValue) {
+    if report_error(thrown).is_err() {
+        console_error(thrown);
     }
 }

@@ -19,6 +19,28 @@ pub(crate) fn message_to_js(message: Message) -> JsValue {
     }
 }
 
+/// A message to send from what JavaScript gave `method`: a `string`, a `Uint8Array`
+/// (the bytes it covers, copied), an `ArrayBuffer` (copied) or a `Blob`; a
+/// `TypeError` naming `method` for anything else.
+pub(crate) fn message_from_js(value: &JsValue, method: &str) -> Result<Message, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(Message::Text(text));
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(Message::Binary(bytes.to_vec()));
+    }
+    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
+        return Ok(Message::Binary(Uint8Array::new(buffer).to_vec()));
+    }
+    if let Some(blob) = value.dyn_ref::<web_sys::Blob>() {
+        return Ok(Message::Blob(blob.clone()));
+    }
+    Err(type_error(&format!(
+        "{method}: expected a string, Uint8Array, ArrayBuffer or Blob, got {}",
+        describe(value)
+    )))
+}
+
 /// A message event's `data` as JavaScript receives it, without copying: a `string`
 /// or a `Blob` as it is, an `ArrayBuffer` as a `Uint8Array` over it (the socket made
 /// it for this message alone). `None` for data the standard never delivers.

@@ -5,7 +5,7 @@ use wasm_bindgen::JsValue;
 
 use crate::convert::close_info;
 use wasm_websocket::canvas::CanvasError;
-use wasm_websocket::reconnect::{ReconnectError, SendError};
+use wasm_websocket::reconnect::{ProviderError, ReconnectError, SendError};
 use wasm_websocket::{CloseEvent, Error};
 
 /// A Rust error as JavaScript sees it: the kind (the variant's name) and the text.
@@ -153,6 +153,18 @@ impl Kind for SendError {
 
     fn close_event(&self) -> Option<&CloseEvent> {
         self.error().close_event()
+    }
+}
+
+/// `ProviderFailed` (with the text of what the provider threw or rejected with) or
+/// `ProviderTimeout`.
+impl Kind for ProviderError {
+    fn name(&self) -> String {
+        match self {
+            ProviderError::Failed { .. } => "ProviderFailed".to_owned(),
+            ProviderError::Timeout { .. } => "ProviderTimeout".to_owned(),
+            other => variant_name(other),
+        }
     }
 }
 

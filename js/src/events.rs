@@ -58,6 +58,11 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
             set("attempt", &attempt.into());
             set("error", &to_js(&error));
         }
+        Event::ProviderFailed { attempt, error } => {
+            set("type", &"providerFailed".into());
+            set("attempt", &attempt.into());
+            set("error", &to_js(&error));
+        }
         Event::Unsent { messages, reason } => {
             set("type", &"unsent".into());
             let list: Array = messages.into_iter().map(message_to_js).collect();

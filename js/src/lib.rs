@@ -15,6 +15,9 @@
 //! | `sendCanvas`, `sendCanvasPixels`, `drawMessage` | [`canvas`](wasm_websocket::canvas) (feature `canvas`) |
 //! | a thrown or rejected `Error` named after the kind | [`Error`](wasm_websocket::Error) |
 //! | `new ReconnectingSocket(url, { reconnect })`, `nextEvent()`, `onEvent` | [`ReconnectingWebSocket`](wasm_websocket::ReconnectingWebSocket) and its [`Event`](wasm_websocket::reconnect::Event)s (feature `reconnect`) |
+//! | `WasmSocket.connect(url, { reconnect })` | the same `ReconnectingSocket`, from the one entry point |
+//! | a `UrlProvider` function instead of the URL, `retryPolicy` | [`Provider`](wasm_websocket::reconnect::Provider), [`RetryPolicy`](wasm_websocket::reconnect::RetryPolicy) |
+//! | `ready()`, `sendWhenReady(data)` | `ready()`, `send_*_when_ready` |
 //!
 //! ```js
 //! import init, { WasmSocket } from "wasm-websocket";
@@ -35,6 +38,8 @@ mod error;
 mod events;
 mod number;
 mod options;
+mod policy;
+mod provider;
 mod reader;
 mod reconnect_options;
 mod reconnecting;

@@ -12,12 +12,12 @@ use crate::number::number;
 use wasm_websocket::{BinaryType, WebSocketBuilder};
 
 /// Applies `options` (`undefined`, `null` or a `ConnectOptions` object) to `builder`.
-/// `reconnecting` says whether a `reconnect` field is allowed (it is read elsewhere).
+/// A `reconnect` field is read elsewhere ([`crate::reconnect_options`]): with it,
+/// `WasmSocket.connect` makes a `ReconnectingSocket`.
 ///
 /// # Errors
-/// A `TypeError` when `options` is not an object or a field has the wrong type (or is
-/// `reconnect` where it is not allowed); a `RangeError` for a negative or non-finite
-/// `connectTimeoutMs`, or a `maxBufferedAmount` that is not a whole number of bytes
+/// A `TypeError` when `options` is not an object or a field has the wrong type; a
+/// `RangeError` for a negative or non-finite `connectTimeoutMs`, or a `maxBufferedAmount` that is not a whole number of bytes
 /// from 0 to 2^32 - 1, or a `maxMessageSize`, `maxBacklogMessages` or
 /// `maxBacklogBytes` that is not a whole number from 0 to 2^32 - 1. Subprotocols are checked later, by
 /// [`WebSocketBuilder::connect`] (`InvalidProtocol`).
@@ -28,7 +28,6 @@ use wasm_websocket::{BinaryType, WebSocketBuilder};
 pub(crate) fn apply(
     mut builder: WebSocketBuilder,
     options: &JsValue,
-    reconnecting: bool,
 ) -> Result<WebSocketBuilder, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(builder);
@@ -40,13 +39,6 @@ pub(crate) fn apply(
         )));
     }
     let field = |key: &str| Reflect::get(options, &key.into());
-
-    if !field("reconnect")?.is_undefined() && !reconnecting {
-        return Err(type_error(
-            "connect: a WasmSocket never reconnects; use new ReconnectingSocket(url, options) \
-             for the reconnect option",
-        ));
-    }
 
     let protocols = field("protocols")?;
     if !protocols.is_undefined() {

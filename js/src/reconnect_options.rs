@@ -3,34 +3,39 @@
 
 use core::time::Duration;
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::convert::{describe, whole};
 use crate::error::{range_error, type_error};
 use crate::number::number;
+use crate::{policy, provider};
 use wasm_websocket::reconnect::{
     Backoff, Heartbeat, ReconnectConfig, WhenFull, MAX_OUTBOX_BYTES, MAX_OUTBOX_MESSAGES,
     MIN_HEARTBEAT_INTERVAL,
 };
 use wasm_websocket::Message;
 
-/// The `reconnect` field of `options` (absent, `undefined` or an object) as a config.
+/// The `reconnect` field of `options` (absent, `undefined` or an object) as a config,
+/// with `url` (a `UrlProvider` function given instead of a URL, if it was) as the
+/// provider of each attempt's endpoint.
 ///
 /// # Errors
 /// A `TypeError` for a field of the wrong type, a `RangeError` for a number out of
 /// range (negative, not finite, not an integer where one is needed), a heartbeat
 /// `intervalMs` under the floor ([`MIN_HEARTBEAT_INTERVAL`], 50 ms), or an outbox
 /// limit over its ceiling ([`MAX_OUTBOX_MESSAGES`], [`MAX_OUTBOX_BYTES`]). Delays
-/// over 2^31 - 1 ms are lowered to it, as in the Rust API.
-pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
+/// over 2^31 - 1 ms are lowered to it, as in the Rust API. A `retryPolicy` that is
+/// not a function is a `TypeError`.
+pub(crate) fn config(options: &JsValue, url: Option<Function>) -> Result<ReconnectConfig, JsValue> {
     let mut config = ReconnectConfig::default();
-    if !options.is_object() {
-        return Ok(config);
-    }
-    let reconnect = Reflect::get(options, &"reconnect".into())?;
+    let reconnect = if options.is_object() {
+        Reflect::get(options, &"reconnect".into())?
+    } else {
+        JsValue::UNDEFINED
+    };
     if reconnect.is_undefined() {
-        return Ok(config);
+        return Ok(config.provider(url.map(|url| provider::provider(url, None))));
     }
     let fields = Fields::of(&reconnect, "reconnect")?;
 
@@ -145,7 +150,20 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
         }
         config = config.heartbeat(Some(heartbeat));
     }
-    Ok(config)
+
+    let retry = fields.get("retryPolicy")?;
+    if !retry.is_undefined() {
+        let Some(retry) = retry.dyn_ref::<Function>() else {
+            return Err(type_error(&format!(
+                "reconnect: retryPolicy must be a function, got {}",
+                describe(&retry)
+            )));
+        };
+        // The backoff's delays stand in for a policy that throws or returns nonsense.
+        config = config.retry_policy(policy::retry_policy(retry.clone(), backoff));
+    }
+    let timeout = fields.millis("providerTimeoutMs")?;
+    Ok(config.provider(url.map(|url| provider::provider(url, timeout))))
 }
 
 /// The fields of one options object, read with error messages that name it.

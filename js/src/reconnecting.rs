@@ -16,11 +16,11 @@ use std::rc::Rc;
 use futures_core::Stream;
 use js_sys::{ArrayBuffer, Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use crate::callbacks::{call, function};
-use crate::convert::describe;
+use crate::convert::{describe, message_from_js};
 use crate::error::{to_js, type_error};
 use crate::events::event_to_js;
 use crate::socket::{checked, close_code};
@@ -53,8 +53,11 @@ struct Events {
     socket: RefCell<Option<ReconnectingWebSocket>>,
     /// The `onEvent` callbacks.
     callbacks: RefCell<Vec<Function>>,
-    /// Whether callbacks read the events (the dispatch task runs).
+    /// Whether callbacks read the events.
     dispatching: Cell<bool>,
+    /// Whether the dispatch task runs (it ends with the stream, which starts again
+    /// when `reconnect()` starts over after `gaveUp`).
+    running: Cell<bool>,
     /// The waker of whoever polls the stream now.
     waker: RefCell<Option<Waker>>,
     /// The promise of the latest `nextEvent()` call, which the next call waits for.
@@ -84,22 +87,44 @@ impl Events {
 impl WasmReconnectingSocket {
     /// Starts connecting to `url` and reconnecting by `options.reconnect`.
     ///
+    /// `url` is a URL string, or a `UrlProvider`: a function called before every
+    /// attempt (the first included) that returns the URL, or `{ url, protocols }`, or
+    /// a promise of either, for URLs that carry a token that expires. A provider that
+    /// throws, rejects, returns something else, or does not settle within
+    /// `reconnect.providerTimeoutMs` (10 s by default) makes a failed attempt (a
+    /// `providerFailed` event), and reconnecting goes on as after any failed attempt.
+    ///
     /// `options` takes the fields of `WasmSocket.connect`'s (subprotocols, binary type,
     /// `connectTimeoutMs`, which bounds each attempt) and `reconnect`: the backoff
     /// (`initialDelayMs`, `factor`, `maxDelayMs`, `jitter`), `maxAttempts`,
     /// `stableAfterMs`, `finalCloseCodes`, `outbox` (`maxMessages`, `maxBytes`,
-    /// `whenFull`), `replay` and `heartbeat` (`intervalMs`, `timeoutMs`, `message`,
-    /// `reply`).
+    /// `whenFull`), `replay`, `heartbeat` (`intervalMs`, `timeoutMs`, `message`,
+    /// `reply`), `retryPolicy` (a function of `{ attempt, sinceLostMs, cause,
+    /// closeInfo?, error? }` that returns the delay in ms before the next attempt, or
+    /// `null` to give up; it replaces the backoff, whose delays stand in when it throws
+    /// or returns another value) and `providerTimeoutMs`.
     ///
-    /// Throws `TypeError` / `RangeError` for malformed options. A bad URL or
-    /// subprotocol is reported by the events (`attemptFailed`, then `gaveUp`).
+    /// Throws `TypeError` / `RangeError` for malformed options, or a `url` that is
+    /// neither a string nor a function. A bad URL or subprotocol is reported by the
+    /// events (`attemptFailed`, then `gaveUp`; with a provider, reconnecting goes on).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        url: String,
+        #[wasm_bindgen(unchecked_param_type = "string | UrlProvider")] url: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ReconnectingOptions")] options: JsValue,
     ) -> Result<WasmReconnectingSocket, JsValue> {
-        let builder = options::apply(WebSocket::builder(url), &options, true)?;
-        let config = reconnect_options::config(&options)?;
+        let (url, provider) = match (url.as_string(), url.dyn_into::<Function>()) {
+            (Some(url), _) => (url, None),
+            (None, Ok(provider)) => (String::new(), Some(provider)),
+            (None, Err(url)) => {
+                return Err(type_error(&format!(
+                    "ReconnectingSocket: url must be a string or a function that provides \
+                     one, got {}",
+                    describe(&url)
+                )))
+            }
+        };
+        let builder = options::apply(WebSocket::builder(url), &options)?;
+        let config = reconnect_options::config(&options, provider)?;
         let socket = ReconnectingWebSocket::new(builder, config);
         Ok(Self {
             sender: socket.sender(),
@@ -107,6 +132,7 @@ impl WasmReconnectingSocket {
                 socket: RefCell::new(Some(socket)),
                 callbacks: RefCell::new(Vec::new()),
                 dispatching: Cell::new(false),
+                running: Cell::new(false),
                 waker: RefCell::new(None),
                 last: RefCell::new(None),
             }),
@@ -207,9 +233,16 @@ impl WasmReconnectingSocket {
         if !self.events.dispatching.replace(true) {
             // A pending nextEvent() now resolves with null; the task reads instead.
             self.events.wake();
-            spawn_local(dispatch(Rc::clone(&self.events)));
+            self.start_dispatch();
         }
         Ok(())
+    }
+
+    /// Starts the task that hands events to the callbacks, unless it runs.
+    fn start_dispatch(&self) {
+        if !self.events.running.replace(true) {
+            spawn_local(dispatch(Rc::clone(&self.events)));
+        }
     }
 
     /// Closes for good with `code` (1000 by default, or 3000 to 4999) and `reason`: no
@@ -226,11 +259,57 @@ impl WasmReconnectingSocket {
     }
 
     /// Reconnects now: an open connection is closed and replaced, a wait before the
-    /// next attempt is cut short.
+    /// next attempt is cut short. After `gaveUp` it starts over: a new first attempt
+    /// at once, the attempt count and the policy from the beginning, and events flow
+    /// again (`nextEvent()`, which had resolved with `null`, and `onEvent`).
     ///
-    /// Throws `NotOpen` once the socket is closing or finished.
+    /// Throws `NotOpen` once the socket is closing, or closed for good.
     pub fn reconnect(&self) -> Result<(), JsValue> {
-        self.sender.reconnect().map_err(|error| to_js(&error))
+        self.sender.reconnect().map_err(|error| to_js(&error))?;
+        if self.events.dispatching.get() {
+            // The task ended with the stream if it had given up.
+            self.start_dispatch();
+        }
+        Ok(())
+    }
+
+    /// Resolves once a send would not fill the open connection's buffer beyond the
+    /// high-water mark (1 MiB; it then waits for the buffer to drain to 512 KiB), as
+    /// `WasmSocket.ready()` does; at once while disconnected or while messages wait in
+    /// the outbox (a send then waits in the outbox, whose limits apply). A connection
+    /// lost during the wait ends it.
+    ///
+    /// Rejects with `NotOpen` once the socket is closing or finished.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn ready(&self) -> Promise {
+        let sender = self.sender.clone();
+        future_to_promise(async move {
+            sender.ready().await.map_err(|error| to_js(&error))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Waits for `ready()`, then sends `data` (a `string`, `Uint8Array`, `ArrayBuffer`
+    /// or `Blob`), or queues it while disconnected: a producer that awaits each call
+    /// never buffers more than the high-water mark in the browser.
+    ///
+    /// Rejects as the sends throw (`NotOpen`, `OutboxFull`, `BufferFull`), and with
+    /// `TypeError` for another value.
+    #[wasm_bindgen(js_name = sendWhenReady, unchecked_return_type = "Promise<void>")]
+    pub fn send_when_ready(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
+        data: JsValue,
+    ) -> Promise {
+        let message = message_from_js(&data, "sendWhenReady");
+        let sender = self.sender.clone();
+        future_to_promise(async move {
+            sender
+                .send_message_when_ready(message?)
+                .await
+                .map_err(|error| to_js(&error))?;
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     /// Whether a connection is open and takes sends directly.
@@ -283,11 +362,12 @@ async fn dispatch(events: Rc<Events>) {
         let callbacks = events.callbacks.borrow().clone();
         if callbacks.is_empty() {
             // Freed: the callbacks were removed first.
-            return;
+            break;
         }
         let event = event_to_js(event);
         for callback in &callbacks {
             call(callback, &event);
         }
     }
+    events.running.set(false);
 }

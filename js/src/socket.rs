@@ -3,15 +3,16 @@
 use core::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{ArrayBuffer, Promise, Uint8Array};
+use js_sys::{ArrayBuffer, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{close_info, describe};
+use crate::convert::{close_info, describe, message_from_js};
 use crate::error::{invalid_close_code, to_js, type_error};
 use crate::options;
 use crate::reader::Reader;
+use crate::WasmReconnectingSocket;
 use wasm_websocket::{Subscription, WebSocket, WebSocketSender};
 
 /// A browser WebSocket with checked sends, ordered receives and owned listeners.
@@ -50,16 +51,32 @@ impl WasmSocket {
     /// the receive limits `maxMessageSize` (16 MiB), `maxBacklogMessages` (65536) and
     /// `maxBacklogBytes` (64 MiB).
     ///
+    /// With a `reconnect` field in `options` (an object, `{}` for the defaults), it
+    /// resolves at once with a `ReconnectingSocket` instead, as
+    /// `new ReconnectingSocket(url, options)` makes it (`url` may then be a
+    /// `UrlProvider` function): one entry point for both kinds. Its connection
+    /// failures come as its events, not as a rejection.
+    ///
     /// Rejects with `InvalidUrl` (a URL that does not parse, another scheme, a
     /// fragment, a bad host), `InvalidProtocol`, `ConnectionFailed` (nothing listening,
     /// upgrade refused, no offered subprotocol selected; its `closeInfo` is the close
     /// event), `Timeout` (not open in time; the socket is closed), or `TypeError` /
     /// `RangeError` for malformed options.
-    pub async fn connect(
-        url: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "ConnectOptions")] options: JsValue,
-    ) -> Result<WasmSocket, JsValue> {
-        let builder = options::apply(WebSocket::builder(url), &options, false)?;
+    ///
+    /// (Typed by overloads in the TypeScript declarations: see `WasmSocketConnect`.)
+    #[wasm_bindgen(skip_typescript)]
+    pub async fn connect(url: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        if options.is_object() && !Reflect::get(&options, &"reconnect".into())?.is_undefined() {
+            return WasmReconnectingSocket::new(url, options).map(JsValue::from);
+        }
+        let Some(url) = url.as_string() else {
+            return Err(type_error(&format!(
+                "connect: url must be a string (a URL provider function needs the reconnect \
+                 option), got {}",
+                describe(&url)
+            )));
+        };
+        let builder = options::apply(WebSocket::builder(url), &options)?;
         let ws = builder.connect().await.map_err(|error| to_js(&error))?;
         let (sender, receiver) = ws.split();
         Ok(Self {
@@ -67,6 +84,47 @@ impl WasmSocket {
             reader: Reader::new(receiver),
             callbacks: RefCell::new(Vec::new()),
             closed: RefCell::new(None),
+        }
+        .into())
+    }
+
+    /// Resolves once a send would not fill the browser's buffer beyond the
+    /// high-water mark (1 MiB): at once while at most that much is buffered, else once
+    /// the buffer has drained to the low-water mark (512 KiB). The browser fires no
+    /// event for this; the wait looks at `bufferedAmount` with an adaptive timer.
+    ///
+    /// Rejects with `NotOpen` once the socket is not open (also when it closes during
+    /// the wait).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn ready(&self) -> Promise {
+        let ready = self.sender.ready();
+        future_to_promise(async move {
+            ready.await.map_err(|error| to_js(&error))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Waits for `ready()`, then sends `data` (a `string`, `Uint8Array`,
+    /// `ArrayBuffer` or `Blob`): a producer that awaits each call never buffers more
+    /// than the high-water mark in the browser.
+    ///
+    /// Rejects as `ready()` and the sends (`NotOpen`, `BufferFull`), and with
+    /// `TypeError` for another value.
+    #[wasm_bindgen(js_name = sendWhenReady, unchecked_return_type = "Promise<void>")]
+    pub fn send_when_ready(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
+        data: JsValue,
+    ) -> Promise {
+        let message = message_from_js(&data, "sendWhenReady");
+        let sender = self.sender.clone();
+        future_to_promise(async move {
+            let message = message?;
+            sender
+                .send_message_when_ready(&message)
+                .await
+                .map_err(|error| to_js(&error))?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 

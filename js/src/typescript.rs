@@ -59,6 +59,8 @@ export type WsErrorName =
   | "AbnormalClose"
   | "BufferFull"
   | "OutboxFull"
+  | "ProviderFailed"
+  | "ProviderTimeout"
   | "UnexpectedData"
   | "MessageTooLarge"
   | "BacklogFull"
@@ -109,6 +111,64 @@ export interface ImageSize {
 
 #[wasm_bindgen(typescript_custom_section)]
 const RECONNECT_TYPES: &'static str = r#"
+/**
+ * `WasmSocket.connect`: a {@link WasmSocket} once open, or, with a `reconnect` field in the
+ * options, a {@link ReconnectingSocket} at once (whose URL may then be a {@link UrlProvider}).
+ */
+export declare namespace WasmSocket {
+  /**
+   * A {@link ReconnectingSocket}, as `new ReconnectingSocket(url, options)` makes it, resolved at once:
+   * its connection failures come as its events. `url` may be a {@link UrlProvider}.
+   */
+  function connect(
+    url: string | UrlProvider,
+    options: ReconnectingOptions & { reconnect: ReconnectOptions },
+  ): Promise<ReconnectingSocket>;
+  /**
+   * Opens a WebSocket to `url` (`ws:`, `wss:`, `http:`, `https:` or relative to the page) and
+   * resolves with it once it is open. Rejects with `InvalidUrl`, `InvalidProtocol`,
+   * `ConnectionFailed` (its `closeInfo` is the close event), `Timeout`, or `TypeError` /
+   * `RangeError` for malformed options.
+   */
+  function connect(url: string, options?: ConnectOptions & { reconnect?: undefined }): Promise<WasmSocket>;
+  /** Options whose `reconnect` may or may not be set: either kind, as they say. */
+  function connect(url: string, options?: ReconnectingOptions): Promise<WasmSocket | ReconnectingSocket>;
+}
+
+/** Where one attempt of a {@link ReconnectingSocket} connects: a URL, or a URL and the subprotocols to offer (instead of `protocols`). */
+export type Endpoint = string | { url: string; protocols?: string[] };
+
+/**
+ * Given instead of a URL, called before every attempt of a {@link ReconnectingSocket} (the first
+ * included) for a fresh URL, such as one with a token that expires. Throwing, rejecting, giving
+ * another value, or not settling within `providerTimeoutMs` makes a failed attempt (a
+ * `providerFailed` event); reconnecting goes on.
+ */
+export type UrlProvider = () => Endpoint | PromiseLike<Endpoint>;
+
+/** What a `retryPolicy` decides from: the attempt to be made, the time since the connection was lost, and what failed before. */
+export interface RetryInfo {
+  /** The attempt to be made, from 1, counted since the last stable connection. */
+  attempt: number;
+  /** Milliseconds since the connection was lost (since the start, while none has opened). */
+  sinceLostMs: number;
+  /** What ended the connection (`"closed"`, `"heartbeatTimeout"`, `"receiveLimit"`) or the attempt (`"attemptFailed"`, `"providerFailed"`) before. */
+  cause: "closed" | "heartbeatTimeout" | "receiveLimit" | "attemptFailed" | "providerFailed";
+  /** The close event, for `"closed"` and `"receiveLimit"`. */
+  closeInfo?: CloseInfo;
+  /** The error, for `"attemptFailed"`, `"providerFailed"` and `"receiveLimit"`. */
+  error?: WsError;
+  /** How long the connection was silent, for `"heartbeatTimeout"`. */
+  silentForMs?: number;
+}
+
+/**
+ * Decides the delay in ms before the next attempt, or `null` to give up (a `gaveUp` event;
+ * `reconnect()` starts over). `maxAttempts` still bounds it. A policy that throws or returns
+ * anything else is reported as an uncaught exception, and the backoff's delay is used.
+ */
+export type RetryPolicy = (info: RetryInfo) => number | null;
+
 /** Options of `new ReconnectingSocket(url, options)`: those of {@link WasmSocket.connect}, and `reconnect`. */
 export interface ReconnectingOptions extends ConnectOptions {
   /** How to reconnect; every field has a default. */
@@ -140,6 +200,10 @@ export interface ReconnectOptions {
     /** When full: throw `OutboxFull` (`"reject"`, the default) or drop the oldest and report them (`"dropOldest"`). */
     whenFull?: "reject" | "dropOldest";
   };
+  /** Decides the delay before each attempt, or to give up, instead of the backoff above (whose delays stand in when it throws). */
+  retryPolicy?: RetryPolicy;
+  /** How long a {@link UrlProvider} may take, in ms (default 10000); then the attempt fails with `ProviderTimeout`. */
+  providerTimeoutMs?: number;
   /** Whether waiting messages are sent when a connection opens (default `true`); else they come back in an `unsent` event. */
   replay?: boolean;
   /** Application pings; a connection silent for `timeoutMs` after a ping is closed and replaced. Default none. */
@@ -172,6 +236,8 @@ export type ReconnectEvent =
     }
   | { type: "reconnecting"; attempt: number; delayMs: number }
   | { type: "attemptFailed"; attempt: number; error: WsError }
+  /** The {@link UrlProvider} gave no URL for attempt `attempt` (`error` is a `ProviderFailed` or `ProviderTimeout`): a failed attempt. */
+  | { type: "providerFailed"; attempt: number; error: WsError }
   | {
       type: "unsent";
       /** Messages that were accepted but will not be sent, in order. */

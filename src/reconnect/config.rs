@@ -1,10 +1,10 @@
 //! What a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) does when the
-//! connection is lost: the backoff, the attempt limit, the final close codes, the
-//! outbox and the heartbeat.
+//! connection is lost: the retry policy (the backoff), the attempt limit, the final
+//! close codes, the outbox, the heartbeat, and where each attempt connects.
 
 use core::time::Duration;
 
-use super::{Backoff, Heartbeat, WhenFull};
+use super::{Backoff, Heartbeat, Provider, RetryPolicy, WhenFull};
 
 /// How long a connection must stay open to count as a success unless set: 5 s.
 pub const DEFAULT_STABLE_AFTER: Duration = Duration::from_secs(5);
@@ -43,7 +43,8 @@ pub const MAX_OUTBOX_BYTES: usize = 64 << 20;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReconnectConfig {
-    pub(crate) backoff: Backoff,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) provider: Option<Provider>,
     pub(crate) max_attempts: Option<u32>,
     pub(crate) stable_after: Duration,
     pub(crate) final_close_codes: Vec<u16>,
@@ -57,7 +58,8 @@ pub struct ReconnectConfig {
 impl Default for ReconnectConfig {
     fn default() -> Self {
         Self {
-            backoff: Backoff::default(),
+            retry: RetryPolicy::default(),
+            provider: None,
             max_attempts: None,
             stable_after: DEFAULT_STABLE_AFTER,
             final_close_codes: vec![1000],
@@ -71,7 +73,8 @@ impl Default for ReconnectConfig {
 }
 
 impl ReconnectConfig {
-    /// The default policy: [`Backoff::default`], attempts without limit, 1000 as the
+    /// The default policy: [`Backoff::default`], the builder's URL for every attempt,
+    /// attempts without limit, 1000 as the
     /// only final code, an outbox of 1024 messages and 1 MiB that rejects when full and
     /// is replayed, no heartbeat.
     #[must_use]
@@ -79,10 +82,47 @@ impl ReconnectConfig {
         Self::default()
     }
 
-    /// The delays between attempts.
+    /// The delays between attempts: the built-in retry policy with this backoff
+    /// (replacing any [`retry_policy`](Self::retry_policy) set before).
     #[must_use]
     pub fn backoff(mut self, backoff: Backoff) -> Self {
-        self.backoff = backoff;
+        self.retry = RetryPolicy::backoff(backoff);
+        self
+    }
+
+    /// What follows each loss or failed attempt: the delay before the next attempt,
+    /// or giving up, decided by a function of the attempt number, the time since the
+    /// connection was lost and what failed (see [`RetryPolicy`]). Replaces the
+    /// [`backoff`](Self::backoff) (a `Backoff` is itself a policy, and converts into
+    /// one). [`max_attempts`](Self::max_attempts) still bounds it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wasm_websocket::reconnect::{ReconnectConfig, Retry, RetryPolicy};
+    ///
+    /// // A fixed 2 s delay, giving up once the connection has been lost for a minute.
+    /// let config = ReconnectConfig::default().retry_policy(RetryPolicy::new(|info| {
+    ///     if info.since_lost >= Duration::from_secs(60) {
+    ///         Retry::GiveUp
+    ///     } else {
+    ///         Retry::After(Duration::from_secs(2))
+    ///     }
+    /// }));
+    /// # let _ = config;
+    /// ```
+    #[must_use]
+    pub fn retry_policy(mut self, policy: impl Into<RetryPolicy>) -> Self {
+        self.retry = policy.into();
+        self
+    }
+
+    /// Where each attempt connects: with a [`Provider`], it is called before every
+    /// attempt (the first included) for the URL and subprotocols, instead of the
+    /// builder's URL; a provider that fails or takes longer than its timeout makes a
+    /// failed attempt. `None` (the default) connects to the builder's URL each time.
+    #[must_use]
+    pub fn provider(mut self, provider: Option<Provider>) -> Self {
+        self.provider = provider;
         self
     }
 

@@ -18,7 +18,10 @@ use futures_sink::Sink;
 
 use super::heartbeat::HeartbeatTimer;
 use super::shared::{wake, Command, Look, Phase, Shared};
-use super::{DisconnectReason, Event, ReconnectConfig, UnsentReason};
+use super::{
+    DisconnectReason, Event, ProviderError, ReconnectConfig, Retry, RetryCause, RetryInfo,
+    UnsentReason,
+};
 use crate::timer::Timeout;
 use crate::{CloseEvent, Error, Message, WebSocket, WebSocketBuilder};
 
@@ -67,6 +70,23 @@ enum Lost {
     Reconnect,
 }
 
+/// Why an attempt failed.
+enum Failed {
+    /// The provider gave no endpoint.
+    Provider(ProviderError),
+    /// The connection did not open.
+    Connect(Error),
+}
+
+/// What a driver that gave up leaves behind, for
+/// [`reconnect`](super::ReconnectingSender::reconnect) to start over with.
+#[derive(Debug)]
+pub(crate) struct Parked {
+    builder: WebSocketBuilder,
+    config: ReconnectConfig,
+    opened_before: bool,
+}
+
 /// What ended a wait (for a connection, or for the delay before an attempt).
 enum Interrupt<T> {
     Done(T),
@@ -82,6 +102,10 @@ pub(crate) struct Driver {
     config: ReconnectConfig,
     /// The receive limit the current connection broke, until its close is reported.
     failure: RefCell<Option<Error>>,
+    /// Whether a connection has opened (so the next is a `Reconnected`).
+    opened: Cell<bool>,
+    /// Whether it gave up (then it is parked for `reconnect()`).
+    gave_up: Cell<bool>,
     /// Counted from creation (before the task's first poll) until the task ends.
     _live: LiveDriver,
 }
@@ -97,31 +121,92 @@ impl Driver {
             builder,
             config,
             failure: RefCell::new(None),
+            opened: Cell::new(false),
+            gave_up: Cell::new(false),
             _live: LiveDriver::new(),
         }
     }
 
-    /// Runs until the socket is dropped, closed for good, or gives up.
+    /// A driver that starts over where one gave up.
+    pub(crate) fn restart(shared: Rc<RefCell<Shared>>, parked: Parked) -> Self {
+        let driver = Self::new(shared, parked.builder, parked.config);
+        driver.opened.set(parked.opened_before);
+        driver
+    }
+
+    /// Runs until the socket is dropped, closed for good, or gives up; after giving up
+    /// (and unless dropped), parks its builder and config for `reconnect()`.
     pub(crate) async fn run(self) {
+        self.drive().await;
+        if self.gave_up.get() {
+            let mut shared = self.shared.borrow_mut();
+            if !shared.dropped {
+                shared.parked = Some(Parked {
+                    builder: self.builder,
+                    config: self.config,
+                    opened_before: self.opened.get(),
+                });
+            }
+        }
+    }
+
+    /// One attempt: the provider's endpoint (if there is a provider), then the
+    /// connection.
+    async fn attempt(&self) -> Result<WebSocket, Failed> {
+        let builder = match &self.config.provider {
+            None => self.builder.clone(),
+            Some(provider) => {
+                let endpoint = provider.provide().await.map_err(Failed::Provider)?;
+                self.builder.clone().endpoint(endpoint)
+            }
+        };
+        builder.connect().await.map_err(Failed::Connect)
+    }
+
+    async fn drive(&self) {
         // Failed attempts in a row since the last stable connection.
         let mut attempt: u32 = 0;
-        let mut opened_before = false;
+        let mut opened_before = self.opened.get();
+        // When the connection was lost (or the driver started), in ms.
+        let mut lost_at = crate::timer::now_ms();
         loop {
             self.set_phase(Phase::Connecting);
-            let connect = self.builder.clone().connect();
-            let ws = match self.interruptible(connect, false).await {
+            let ws = match self.interruptible(self.attempt(), false).await {
                 Interrupt::Done(Ok(ws)) => ws,
-                Interrupt::Done(Err(error)) => {
-                    let permanent = matches!(
-                        error,
-                        Error::InvalidUrl { .. } | Error::InvalidProtocol { .. } | Error::Js(_)
-                    );
-                    self.emit(Event::AttemptFailed { attempt, error });
+                Interrupt::Done(Err(Failed::Provider(error))) => {
+                    self.emit(Event::ProviderFailed {
+                        attempt,
+                        error: error.clone(),
+                    });
+                    let cause = RetryCause::ProviderFailed(error);
+                    if !self
+                        .wait_for_attempt(&mut attempt, false, cause, lost_at)
+                        .await
+                    {
+                        return;
+                    }
+                    continue;
+                }
+                Interrupt::Done(Err(Failed::Connect(error))) => {
+                    // With a provider, the next endpoint may be a good one.
+                    let permanent = self.config.provider.is_none()
+                        && matches!(
+                            error,
+                            Error::InvalidUrl { .. } | Error::InvalidProtocol { .. } | Error::Js(_)
+                        );
+                    self.emit(Event::AttemptFailed {
+                        attempt,
+                        error: error.clone(),
+                    });
                     if permanent {
                         self.give_up(attempt);
                         return;
                     }
-                    if !self.wait_for_attempt(&mut attempt, false).await {
+                    let cause = RetryCause::AttemptFailed(error);
+                    if !self
+                        .wait_for_attempt(&mut attempt, false, cause, lost_at)
+                        .await
+                    {
                         return;
                     }
                     continue;
@@ -139,6 +224,7 @@ impl Driver {
             let opened_at = crate::timer::now_ms();
             self.opened(&ws, opened_before, attempt);
             opened_before = true;
+            self.opened.set(true);
             let mut ws = ws;
             let lost = self.connected(&mut ws).await;
             self.shared.borrow_mut().sender = None;
@@ -170,33 +256,59 @@ impl Driver {
             let buffered = ws.buffered_amount();
             // Removes the connection's listeners; the browser finishes closing it.
             drop(ws);
+            lost_at = crate::timer::now_ms();
             let requested = reason == DisconnectReason::Requested;
             let stable = crate::timer::now_ms() - opened_at
                 >= self.config.stable_after.as_secs_f64() * 1000.0;
             if stable || requested {
                 attempt = 0;
             }
-            self.emit(Event::Disconnected { reason, buffered });
-            if !self.wait_for_attempt(&mut attempt, requested).await {
+            self.emit(Event::Disconnected {
+                reason: reason.clone(),
+                buffered,
+            });
+            let cause = RetryCause::Disconnected(reason);
+            if !self
+                .wait_for_attempt(&mut attempt, requested, cause, lost_at)
+                .await
+            {
                 return;
             }
         }
     }
 
-    /// After a loss or a failed attempt: gives up if the limit is reached, else
-    /// announces the next attempt and waits its delay (none, and no limit, when the
-    /// user `requested` it). Returns `false` when the driver must stop.
-    async fn wait_for_attempt(&self, attempt: &mut u32, requested: bool) -> bool {
+    /// After a loss or a failed attempt (`cause`; the connection was lost at
+    /// `lost_at`): gives up if the limit is reached or the retry policy says so, else
+    /// announces the next attempt and waits the policy's delay (none, and no limit or
+    /// policy, when the user `requested` it). Returns `false` when the driver must stop.
+    async fn wait_for_attempt(
+        &self,
+        attempt: &mut u32,
+        requested: bool,
+        cause: RetryCause,
+        lost_at: f64,
+    ) -> bool {
         if !requested && self.config.max_attempts.is_some_and(|max| *attempt >= max) {
             self.give_up(*attempt);
             return false;
         }
-        *attempt = attempt.saturating_add(1);
+        let next = attempt.saturating_add(1);
         let delay = if requested {
             Duration::ZERO
         } else {
-            self.config.backoff.delay(*attempt, js_sys::Math::random())
+            let since_lost = (crate::timer::now_ms() - lost_at).max(0.0) / 1000.0;
+            let since_lost = Duration::try_from_secs_f64(since_lost).unwrap_or_default();
+            let info = RetryInfo::new(next, since_lost, cause);
+            // No borrow is held: the policy may use the socket.
+            match self.config.retry.decide(&info, js_sys::Math::random()) {
+                Retry::After(delay) => delay,
+                Retry::GiveUp => {
+                    self.give_up(*attempt);
+                    return false;
+                }
+            }
         };
+        *attempt = next;
         self.set_phase(Phase::Waiting);
         self.emit(Event::Reconnecting {
             attempt: *attempt,
@@ -382,6 +494,7 @@ impl Driver {
 
     /// Gave up: hands back what waits in the outbox, then `GaveUp`.
     fn give_up(&self, attempts: u32) {
+        self.gave_up.set(true);
         self.end(UnsentReason::GaveUp, Event::GaveUp { attempts });
     }
 

@@ -3,6 +3,7 @@
 
 use core::time::Duration;
 
+use super::ProviderError;
 use crate::{CloseEvent, Error, Message};
 
 /// One item of a [`ReconnectingWebSocket`](super::ReconnectingWebSocket)'s stream.
@@ -52,6 +53,16 @@ pub enum Event {
         /// [`Error::Js`] (then [`Event::GaveUp`] follows at once).
         error: Error,
     },
+    /// The [`Provider`](super::Provider) gave no endpoint for an attempt (it failed, or
+    /// did not answer within its timeout): that attempt failed without connecting,
+    /// and the retry policy decides what follows, as after
+    /// [`Event::AttemptFailed`].
+    ProviderFailed {
+        /// The attempt number; 0 for the first connection.
+        attempt: u32,
+        /// Why.
+        error: ProviderError,
+    },
     /// Received messages that were dropped because the unread events already held
     /// the most messages or bytes the socket's bound allows
     /// ([`WebSocketBuilder::max_backlog`](crate::WebSocketBuilder::max_backlog)): the
@@ -73,8 +84,11 @@ pub enum Event {
         /// Why.
         reason: UnsentReason,
     },
-    /// The socket stopped trying after `attempts` failed attempts in a row (or at
-    /// once, for a failure no retry can mend). Last item of the stream.
+    /// The socket stopped trying after `attempts` failed attempts in a row (or when
+    /// the [retry policy](super::RetryPolicy) said so, or at once for a failure no
+    /// retry can mend). Last item of the stream, unless
+    /// [`reconnect`](super::ReconnectingSender::reconnect) starts over (then the
+    /// stream yields the new attempts' events).
     GaveUp {
         /// How many reconnect attempts failed.
         attempts: u32,

@@ -11,10 +11,23 @@
 //!   user's [`close`](ReconnectingSender::close). One lost connection makes exactly
 //!   one attempt (the browser's `error` and `close` of one failure are one event
 //!   here).
-//! - **Backoff**: [`Backoff`] (initial delay, factor, max delay, jitter); each attempt
-//!   is bounded by the builder's connect timeout; [`ReconnectConfig::max_attempts`]
-//!   failures in a row end with [`Event::GaveUp`]. The count restarts once a
-//!   connection stayed open for [`ReconnectConfig::stable_after`].
+//! - **Backoff, or any retry policy**: after each loss or failed attempt a
+//!   [`RetryPolicy`] decides the delay before the next attempt, or to give up, from the
+//!   attempt number, the time since the connection was lost and what failed
+//!   ([`RetryInfo`]); the built-in one is the exponential [`Backoff`] (initial delay,
+//!   factor, max delay, jitter). Each attempt is bounded by the builder's connect
+//!   timeout; [`ReconnectConfig::max_attempts`] failures in a row end with
+//!   [`Event::GaveUp`], whatever the policy. The count restarts once a connection
+//!   stayed open for [`ReconnectConfig::stable_after`].
+//! - **A fresh URL per attempt**: a [`Provider`] ([`ReconnectConfig::provider`]), sync
+//!   or async, gives each attempt's [`Endpoint`] (URL and subprotocols), for tokens that
+//!   expire. One that fails or does not answer within its timeout is a failed attempt
+//!   ([`Event::ProviderFailed`]), and the policy goes on: it never stalls the loop.
+//! - **Starting over**: [`reconnect`](ReconnectingSender::reconnect) after
+//!   [`Event::GaveUp`] starts again from a first attempt; the stream yields again.
+//! - **Backpressure**: the `Sink`, [`ready`](ReconnectingSender::ready) and the
+//!   `send_*_when_ready` methods wait while the open connection's buffer is above the
+//!   high-water mark.
 //! - **Outbox**: sends while disconnected wait, in order, in a queue bounded by message
 //!   count and bytes, and go out before any newer message once a connection opens
 //!   (or are handed back, with [`ReconnectConfig::replay`] off). When it is full, a
@@ -23,7 +36,7 @@
 //!   ([`WhenFull::Reject`]) or the oldest messages are dropped and handed back in an
 //!   [`Event::Unsent`] ([`WhenFull::DropOldest`]).
 //! - **Events**: the stream yields [`Event`]s: messages, `Open`, `Disconnected`,
-//!   `Reconnecting { attempt, delay }`, `AttemptFailed`, `Reconnected`, `Unsent`,
+//!   `Reconnecting { attempt, delay }`, `AttemptFailed`, `ProviderFailed`, `Reconnected`, `Unsent`,
 //!   `Dropped`, and last `Closed` or `GaveUp`.
 //! - **Receive limits**: the builder's
 //!   [`max_message_size`](crate::WebSocketBuilder::max_message_size) applies to each
@@ -90,6 +103,8 @@ mod error;
 mod event;
 mod heartbeat;
 mod outbox;
+mod policy;
+mod provider;
 mod shared;
 mod socket;
 
@@ -104,4 +119,6 @@ pub use error::{ReconnectError, SendError};
 pub use event::{DisconnectReason, Event, UnsentReason};
 pub use heartbeat::{Heartbeat, MIN_HEARTBEAT_INTERVAL};
 pub use outbox::{message_size, WhenFull};
+pub use policy::{Retry, RetryCause, RetryInfo, RetryPolicy};
+pub use provider::{Endpoint, Provider, ProviderError, DEFAULT_PROVIDER_TIMEOUT};
 pub use socket::{ReconnectingSender, ReconnectingWebSocket};

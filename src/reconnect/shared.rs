@@ -15,6 +15,7 @@ use std::task::{Context, Waker};
 
 use wasm_bindgen::JsValue;
 
+use super::driver::Parked;
 use super::outbox::Outbox;
 use super::{Event, UnsentReason};
 use crate::limits::Limits;
@@ -69,6 +70,8 @@ pub(crate) struct Shared {
     driver_waker: Option<Waker>,
     /// The user dropped the socket: the driver stops.
     pub(crate) dropped: bool,
+    /// What the driver left when it gave up, for `reconnect()` to start over with.
+    pub(crate) parked: Option<Parked>,
 }
 
 /// What the driver finds when it looks at its commands.
@@ -93,6 +96,7 @@ impl Shared {
             command: None,
             driver_waker: None,
             dropped: false,
+            parked: None,
         }
     }
 

@@ -23,7 +23,9 @@ use crate::{
 /// meanwhile in a bounded outbox; see the [module docs](super).
 ///
 /// It is a [`Stream`] of [`Event`]s (messages and connection changes) that ends after
-/// [`Event::Closed`] or [`Event::GaveUp`], and a [`Sink`] of messages; it derefs to
+/// [`Event::Closed`] or [`Event::GaveUp`] (after which
+/// [`reconnect`](ReconnectingSender::reconnect) starts over, and the stream yields
+/// again), and a [`Sink`] of messages; it derefs to
 /// [`ReconnectingSender`] for the sends, `close` and `reconnect`.
 ///
 /// A driver task (`spawn_local`) connects and reconnects. Dropping the socket stops
@@ -86,6 +88,7 @@ impl Drop for ReconnectingWebSocket {
                 shared.dropped = true;
                 shared.phase = Phase::Finished;
                 shared.sender = None;
+                shared.parked = None;
                 drop(shared.outbox.take_all());
                 shared.wake_driver()
             }
@@ -219,6 +222,8 @@ impl ReconnectingSender {
         validate_close(code, reason)?;
         let mut shared = self.shared.borrow_mut();
         if matches!(shared.phase, Phase::Closing | Phase::Finished) {
+            // Closed for good: no `reconnect()` starts a socket that gave up over.
+            shared.parked = None;
             return Ok(());
         }
         shared.phase = Phase::Closing;
@@ -238,15 +243,111 @@ impl ReconnectingSender {
     /// before the next attempt is cut short; the attempt count starts again. During an
     /// attempt it does nothing (that attempt is the one asked for).
     ///
+    /// After [`Event::GaveUp`] it starts over: a new first attempt at once, the
+    /// attempt count and the retry policy from the beginning, and the stream, which
+    /// had ended, yields the events of the new attempts (read it again).
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use wasm_websocket::reconnect::Event;
+    /// use wasm_websocket::ReconnectingWebSocket;
+    ///
+    /// # async fn run(mut ws: ReconnectingWebSocket) {
+    /// loop {
+    ///     while let Some(event) = ws.next().await {
+    ///         if let Event::GaveUp { .. } = event { /* show "offline: retry?" */ }
+    ///     }
+    ///     // The user pressed "retry".
+    ///     if ws.reconnect().is_err() {
+    ///         break; // closed for good
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::NotOpen`] once the socket is closing or finished.
+    /// [`Error::NotOpen`] once the socket is closing, or closed for good (by
+    /// [`close`](Self::close), a final close code, or a failure no retry can mend).
     pub fn reconnect(&self) -> Result<()> {
         let mut shared = self.shared.borrow_mut();
+        if let Some(parked) = shared.parked.take() {
+            // It gave up: a new driver starts over.
+            shared.phase = Phase::Connecting;
+            drop(shared);
+            let driver = Driver::restart(Rc::clone(&self.shared), parked);
+            wasm_bindgen_futures::spawn_local(driver.run());
+            return Ok(());
+        }
         state_error(shared.phase)?;
         let waker = shared.command(Command::Reconnect);
         drop(shared);
         wake(waker);
         Ok(())
+    }
+
+    /// Resolves once a send would not fill the open connection's buffer beyond its
+    /// high-water mark (see
+    /// [`WebSocketBuilder::backpressure`](crate::WebSocketBuilder::backpressure)), as
+    /// the [`Sink`] waits: at once while disconnected or while messages wait in the
+    /// outbox (a send then waits in the outbox, whose limits apply); else when at
+    /// most the high-water mark is buffered, or once the buffer has drained to the
+    /// low-water mark. A connection lost during the wait ends it (the next send
+    /// waits in the outbox).
+    ///
+    /// ```no_run
+    /// use wasm_websocket::ReconnectingWebSocket;
+    ///
+    /// # async fn run(ws: ReconnectingWebSocket, chunks: Vec<Vec<u8>>) {
+    /// for chunk in &chunks {
+    ///     ws.ready().await.expect("not closed");
+    ///     ws.send_bytes(chunk).expect("sent or queued");
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NotOpen`] once the socket is closing or finished (also when that
+    /// happens during the wait).
+    pub async fn ready(&self) -> Result<()> {
+        let mut waiting = self.clone();
+        core::future::poll_fn(|cx| waiting.poll_room(cx)).await
+    }
+
+    /// Waits until a send has room ([`ready`](Self::ready)), then sends a text
+    /// message, or queues it while disconnected.
+    ///
+    /// # Errors
+    /// As [`ready`](Self::ready) (with the message handed back), then as
+    /// [`send_text`](Self::send_text).
+    pub async fn send_text_when_ready(&self, text: &str) -> Result<(), SendError> {
+        match self.ready().await {
+            Ok(()) => self.send_text(text),
+            Err(error) => Err(SendError::new(error, Message::text(text))),
+        }
+    }
+
+    /// Waits until a send has room ([`ready`](Self::ready)), then sends a binary
+    /// message, or queues a copy while disconnected.
+    ///
+    /// # Errors
+    /// As [`send_text_when_ready`](Self::send_text_when_ready).
+    pub async fn send_bytes_when_ready(&self, bytes: &[u8]) -> Result<(), SendError> {
+        match self.ready().await {
+            Ok(()) => self.send_bytes(bytes),
+            Err(error) => Err(SendError::new(error, Message::binary(bytes))),
+        }
+    }
+
+    /// Waits until a send has room ([`ready`](Self::ready)), then sends a
+    /// [`Message`], or queues it while disconnected.
+    ///
+    /// # Errors
+    /// As [`send_text_when_ready`](Self::send_text_when_ready).
+    pub async fn send_message_when_ready(&self, message: Message) -> Result<(), SendError> {
+        match self.ready().await {
+            Ok(()) => self.send_message(message),
+            Err(error) => Err(SendError::new(error, message)),
+        }
     }
 
     /// Whether a connection is open and takes sends directly.
@@ -361,13 +462,34 @@ impl Sink<Message> for ReconnectingSender {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), ReconnectError>> {
+        self.poll_room(cx).map_err(ReconnectError::from)
+    }
+
+    fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), ReconnectError> {
+        // The Sink's contract takes the message: a refusal is reported, not handed back
+        // (use `send_message` for that).
+        self.send_message(message).map_err(ReconnectError::from)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ReconnectError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ReconnectError>> {
+        Poll::Ready(self.close().map_err(ReconnectError::from))
+    }
+}
+
+impl ReconnectingSender {
+    /// The wait of [`ready`](Self::ready) and of the Sink's `poll_ready`.
+    fn poll_room(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         let sender = {
             let shared = self.shared.borrow();
             if let Err(error) = state_error(shared.phase) {
                 drop(shared);
                 // A wait on a connection that is gone would keep its socket's memory.
                 self.ready = None;
-                return Poll::Ready(Err(error.into()));
+                return Poll::Ready(Err(error));
             }
             if shared.outbox.is_empty() {
                 shared.sender.clone()
@@ -388,19 +510,5 @@ impl Sink<Message> for ReconnectingSender {
                 Poll::Ready(Ok(()))
             }
         }
-    }
-
-    fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), ReconnectError> {
-        // The Sink's contract takes the message: a refusal is reported, not handed back
-        // (use `send_message` for that).
-        self.send_message(message).map_err(ReconnectError::from)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ReconnectError>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ReconnectError>> {
-        Poll::Ready(self.close().map_err(ReconnectError::from))
     }
 }

@@ -27,8 +27,16 @@
 //   in order; growing delays and gaveUp against /reject; OutboxFull and the unsent
 //   event; onEvent taking over from nextEvent(); free() releasing every listener;
 //   malformed reconnect options (a heartbeat interval under the floor, outbox limits
-//   over their ceilings), and WasmSocket.connect refusing the
-//   option; maxBufferedAmount under the high-water mark failing no replayed message;
+//   over their ceilings, a retryPolicy that is no function), for both entry points;
+//   maxBufferedAmount under the high-water mark failing no replayed message;
+// - ReconnectingSocket URL providers (a function instead of the URL): a throw, a
+//   rejection, a wrong value and a promise that never settles are failed attempts
+//   (providerFailed), the next good call connects, one call per attempt, a fresh token
+//   from /admin/token after rotation (the old one refused by /token); retryPolicy: its
+//   info (attempt, sinceLostMs, cause, closeInfo, error), its delays, null giving up, a
+//   throwing or nonsense policy reported with the backoff standing in; reconnect()
+//   after gaveUp starting over (nextEvent and onEvent); ready() and sendWhenReady() on
+//   both sockets; WasmSocket.connect(url, { reconnect }) giving a ReconnectingSocket;
 // - time: connectTimeoutMs above 2^31 - 1 ms does not fire at once.
 //
 // Every await is bounded (wait()), and every test as a whole, so a hung socket fails
@@ -883,7 +891,18 @@ test("ReconnectingSocket backs off against /reject and gives up", async () => {
   eq(events[events.length - 1].attempts, 2, "attempts");
   eq(await wait(ws.nextEvent(), "end"), null, "after gaveUp");
   throws(() => ws.sendText("late"), "NotOpen", "send after gaveUp");
-  throws(() => ws.reconnect(), "NotOpen", "reconnect after gaveUp");
+  // reconnect() starts over: the same attempts again, from the first.
+  ws.reconnect();
+  const again = await eventsUntil(ws, "gaveUp", 10_000);
+  deepEq(
+    again.map((e) => e.type),
+    ["attemptFailed", "reconnecting", "attemptFailed", "reconnecting", "attemptFailed", "gaveUp"],
+    "event types after starting over",
+  );
+  deepEq(again.filter((e) => e.type === "reconnecting").map((e) => e.delayMs), [20, 60], "delays again");
+  eq(again[0].attempt, 0, "a new first attempt");
+  ws.close();
+  throws(() => ws.reconnect(), "NotOpen", "reconnect after gaveUp and close");
 });
 
 test("ReconnectingSocket: a full outbox throws OutboxFull, close hands back the rest", async () => {
@@ -958,7 +977,7 @@ test("ReconnectingSocket: unread messages beyond maxBacklogMessages are dropped 
   );
 });
 
-test("ReconnectingSocket refuses malformed options; WasmSocket.connect refuses reconnect", async () => {
+test("ReconnectingSocket refuses malformed options, URLs and policies", async () => {
   const url = `${ECHO}/echo`;
   const bad = [
     [{ reconnect: 5 }, "TypeError", "reconnect must be an object"],
@@ -984,11 +1003,217 @@ test("ReconnectingSocket refuses malformed options; WasmSocket.connect refuses r
     [{ reconnect: { maxAttempts: -2.5e-10 } }, "RangeError", "from 0 to 4294967295, got -0.00000000025"],
     [{ reconnect: { heartbeat: { intervalMs: 12.5, timeoutMs: 100 } } }, "RangeError", "at least 50, got 12.5"],
     [{ connectTimeoutMs: -1e-7 }, "RangeError", "connectTimeoutMs must be a finite number >= 0, got -0.0000001"],
+    [{ reconnect: { retryPolicy: 5 } }, "TypeError", "retryPolicy must be a function"],
+    [{ reconnect: { providerTimeoutMs: -5 } }, "RangeError", "providerTimeoutMs"],
   ];
   for (const [options, name, part] of bad) {
     throws(() => new ReconnectingSocket(url, options), name, show(options), part);
+    await rejects(WasmSocket.connect(url, options), name, `connect ${show(options)}`, part);
   }
-  await rejects(WasmSocket.connect(url, { reconnect: {} }), "TypeError", "connect with reconnect", "ReconnectingSocket");
+  for (const notUrl of [42, null, undefined, {}]) {
+    throws(() => new ReconnectingSocket(notUrl), "TypeError", show(notUrl), "a string or a function");
+  }
+  await rejects(WasmSocket.connect(() => url), "TypeError", "a provider without reconnect", "reconnect");
+});
+
+// ---------------------------------------------------------------- providers, policies, readiness
+
+/** A ReconnectingSocket from a URL or provider, freed after the test. */
+function provided(url, reconnect, options = {}) {
+  const ws = new ReconnectingSocket(url, { ...options, reconnect });
+  open.push(ws);
+  return ws;
+}
+
+test("URL provider: a throw and a rejection are failed attempts, then a fresh token connects; once per attempt", async () => {
+  let calls = 0;
+  const tokens = [];
+  const provider = () => {
+    calls += 1;
+    if (calls === 1) throw new Error("token service down");
+    if (calls === 2) return Promise.reject(new TypeError("no token"));
+    // Each attempt fetches a new token, which retires the one before.
+    return admin("/admin/token").then((token) => {
+      tokens.push(token);
+      return { url: `${ECHO}/token?t=${token}`, protocols: ["chat"] };
+    });
+  };
+  const ws = provided(provider, { initialDelayMs: 30, jitter: 0 });
+  const events = await eventsUntil(ws, "open");
+  deepEq(
+    events.map((e) => e.type),
+    ["providerFailed", "reconnecting", "providerFailed", "reconnecting", "open"],
+    "events",
+  );
+  isError(events[0].error, "ProviderFailed", "a throw", "Error: token service down");
+  isError(events[2].error, "ProviderFailed", "a rejection", "TypeError: no token");
+  deepEq([events[0].attempt, events[2].attempt], [0, 1], "attempts");
+  eq(calls, 3, "one call per attempt");
+  ws.sendText("with a token");
+  deepEq(await wait(ws.nextEvent(), "echo"), { type: "message", data: "with a token" }, "echo");
+
+  // The token is retired; a URL with it is refused, and reconnect() asks for a new one.
+  await wait(admin("/admin/token"), "rotate");
+  await rejects(WasmSocket.connect(`${ECHO}/token?t=${tokens[0]}`), "ConnectionFailed", "the old token");
+  ws.reconnect();
+  const again = await eventsUntil(ws, "reconnected");
+  deepEq(again.map((e) => e.type), ["disconnected", "reconnecting", "reconnected"], "events after reconnect()");
+  eq(calls, 4, "one more call");
+  assert(tokens[1] !== tokens[0], `a new token: ${tokens}`);
+  ws.sendText("with a new token");
+  deepEq(await wait(ws.nextEvent(), "echo"), { type: "message", data: "with a new token" }, "echo again");
+});
+
+test("URL provider: one that never settles times out; a wrong value is a failed attempt", async () => {
+  let calls = 0;
+  const started = performance.now();
+  const ws = provided(
+    () => (++calls === 1 ? new Promise(() => {}) : calls === 2 ? 42 : `${ECHO}/echo`),
+    { initialDelayMs: 20, jitter: 0, providerTimeoutMs: 200 },
+  );
+  const events = await eventsUntil(ws, "open");
+  deepEq(
+    events.map((e) => e.type),
+    ["providerFailed", "reconnecting", "providerFailed", "reconnecting", "open"],
+    "events",
+  );
+  isError(events[0].error, "ProviderTimeout", "a promise that never settles", "200ms");
+  isError(events[2].error, "ProviderFailed", "a number", "a string or { url, protocols? }");
+  const waited = performance.now() - started;
+  assert(waited >= 190 && waited < 3000, `timed out after ${waited} ms`);
+  eq(calls, 3, "calls");
+});
+
+test("retryPolicy: gets attempt, sinceLostMs and the cause; its delays are used; null gives up", async () => {
+  const infos = [];
+  const ws = reconnecting("/reject", {
+    retryPolicy: (info) => {
+      infos.push(info);
+      return info.attempt < 3 ? 40 * info.attempt : null;
+    },
+  });
+  const events = await eventsUntil(ws, "gaveUp", 10_000);
+  deepEq(events.filter((e) => e.type === "reconnecting").map((e) => e.delayMs), [40, 80], "delays");
+  eq(events[events.length - 1].attempts, 2, "attempts");
+  deepEq(infos.map((i) => i.attempt), [1, 2, 3], "attempt numbers");
+  for (const info of infos) {
+    eq(info.cause, "attemptFailed", "cause");
+    // Firefox may delay attempts to a host that failed past the connect timeout.
+    assert(["ConnectionFailed", "Timeout"].includes(info.error.name), `error ${info.error.name}`);
+  }
+  assert(infos[1].sinceLostMs >= infos[0].sinceLostMs + 40, `sinceLostMs grows: ${infos.map((i) => i.sinceLostMs)}`);
+  assert(infos[2].sinceLostMs >= infos[1].sinceLostMs + 80, `sinceLostMs grows: ${infos.map((i) => i.sinceLostMs)}`);
+
+  // A loss: the close event.
+  const closes = [];
+  const closing = reconnecting("/close?code=4002&reason=unauthorized", {
+    retryPolicy: (info) => {
+      closes.push(info);
+      return null;
+    },
+  });
+  const closed = await eventsUntil(closing, "gaveUp");
+  deepEq(closed.map((e) => e.type), ["open", "disconnected", "gaveUp"], "events of a loss");
+  eq(closes.length, 1, "one decision");
+  eq(closes[0].cause, "closed", "cause of a loss");
+  deepEq(closes[0].closeInfo, { code: 4002, reason: "unauthorized", wasClean: true }, "closeInfo");
+});
+
+test("retryPolicy: one that throws or returns nonsense is reported and the backoff stands in", async () => {
+  const reported = [];
+  const onError = (event) => {
+    reported.push(event.error ?? event.message);
+    event.preventDefault();
+  };
+  window.addEventListener("error", onError);
+  try {
+    let calls = 0;
+    const ws = reconnecting("/reject", {
+      initialDelayMs: 30,
+      factor: 2,
+      jitter: 0,
+      maxAttempts: 2,
+      retryPolicy: () => {
+        calls += 1;
+        if (calls === 1) throw new RangeError("policy bug");
+        return "soon";
+      },
+    });
+    const events = await eventsUntil(ws, "gaveUp", 10_000);
+    deepEq(events.filter((e) => e.type === "reconnecting").map((e) => e.delayMs), [30, 60], "the backoff's delays");
+    eq(calls, 2, "asked each time");
+    eq(reported.length, 2, `reported: ${reported}`);
+    isError(reported[0], "RangeError", "the throw", "policy bug");
+    isError(reported[1], "TypeError", "the nonsense", "retryPolicy must return");
+  } finally {
+    window.removeEventListener("error", onError);
+  }
+});
+
+test("reconnect() after gaveUp starts over, with onEvent callbacks too", async () => {
+  let good = false;
+  const seen = [];
+  const ws = provided(() => `${ECHO}${good ? "/echo" : "/reject"}`, { maxAttempts: 0 });
+  ws.onEvent((event) => seen.push(event));
+  await until(() => seen.some((e) => e.type === "gaveUp"), "gaveUp");
+  deepEq(seen.map((e) => e.type), ["attemptFailed", "gaveUp"], "events");
+  throws(() => ws.sendText("refused"), "NotOpen", "send after gaveUp");
+  good = true;
+  ws.reconnect();
+  ws.sendText("queued while starting over");
+  await until(() => seen.some((e) => e.type === "message"), "echo after starting over");
+  deepEq(
+    seen.slice(2).map((e) => e.type),
+    ["open", "message"],
+    "events after starting over",
+  );
+  eq(seen[3].data, "queued while starting over", "the queued message");
+});
+
+test("ready() and sendWhenReady(): wait for the buffer to drain, on both sockets", async () => {
+  const big = new Uint8Array(3 << 20);
+  const plain = await connect("/echo");
+  const reconnectingWs = reconnecting("/echo", {});
+  await until(() => reconnectingWs.isOpen, "open");
+  for (const ws of [plain, reconnectingWs]) {
+    const kind = ws instanceof WasmSocket ? "WasmSocket" : "ReconnectingSocket";
+    await wait(ws.ready(), `${kind}: ready at once`);
+    ws.sendBytes(big);
+    assert(ws.bufferedAmount > 1 << 20, `${kind}: ${ws.bufferedAmount} buffered`);
+    let settled = false;
+    const ready = ws.ready().then(() => {
+      settled = true;
+      return ws.bufferedAmount;
+    });
+    await Promise.resolve();
+    eq(settled, false, `${kind}: ready() waits while over the high-water mark`);
+    const buffered = await wait(ready, `${kind}: ready after draining`);
+    assert(buffered <= 512 * 1024, `${kind}: drained to the low-water mark, ${buffered} left`);
+    ws.sendBytes(big);
+    await wait(ws.sendWhenReady("after the big one"), `${kind}: sendWhenReady`);
+    assert(ws.bufferedAmount <= 512 * 1024 + 17, `${kind}: ${ws.bufferedAmount} buffered after sendWhenReady`);
+    await rejects(ws.sendWhenReady(42), "TypeError", `${kind}: sendWhenReady(42)`, "sendWhenReady");
+    ws.close();
+    await rejects(ws.ready(), "NotOpen", `${kind}: ready() after close`);
+    await rejects(ws.sendWhenReady("late"), "NotOpen", `${kind}: sendWhenReady after close`);
+  }
+});
+
+test("WasmSocket.connect(url, { reconnect }) gives a ReconnectingSocket", async () => {
+  const ws = await wait(WasmSocket.connect(`${ECHO}/echo`, { reconnect: { initialDelayMs: 50 } }), "connect");
+  open.push(ws);
+  assert(ws instanceof ReconnectingSocket, "a ReconnectingSocket");
+  deepEq(await wait(ws.nextEvent(), "open"), { type: "open" }, "first event");
+  const provided = await wait(WasmSocket.connect(() => Promise.resolve(`${ECHO}/echo`), { reconnect: {} }), "connect with a provider");
+  open.push(provided);
+  assert(provided instanceof ReconnectingSocket, "a ReconnectingSocket from a provider");
+  deepEq(await wait(provided.nextEvent(), "open"), { type: "open" }, "first event from a provider");
+  // Failures are events: connect() resolves even where nothing listens.
+  const failing = await wait(WasmSocket.connect(CLOSED_URL, { reconnect: { maxAttempts: 0 } }), "connect to nothing");
+  open.push(failing);
+  deepEq((await eventsUntil(failing, "gaveUp")).map((e) => e.type), ["attemptFailed", "gaveUp"], "events");
+  const plain = await connect("/echo", {});
+  assert(plain instanceof WasmSocket, "without reconnect, a WasmSocket");
 });
 
 // ---------------------------------------------------------------- runner

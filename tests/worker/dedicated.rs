@@ -4,7 +4,8 @@
 //! unchanged, with `self` a `DedicatedWorkerGlobalScope`: no `window`, no `document`.
 //!
 //! - the binary runs where it says (the global scope's constructor, no `window`)
-//! - connect, messages, close, backpressure, reconnect and heartbeat, whole: the
+//! - connect, messages, close, backpressure, reconnect (its policies and providers
+//!   too) and heartbeat, whole: the
 //!   helpers they share (tests/common) use only what workers have (`WebSocket`,
 //!   `setTimeout`, `location`); the admin paths see the runner's origin, as from
 //!   the page
@@ -48,3 +49,5 @@ mod heartbeat;
 mod messages;
 #[path = "../reconnect.rs"]
 mod reconnect;
+#[path = "../reconnect_policy.rs"]
+mod reconnect_policy;

@@ -16,6 +16,9 @@ import init, {
   type ReconnectEvent,
   type ReconnectingOptions,
   type ReconnectOptions,
+  type RetryInfo,
+  type RetryPolicy,
+  type UrlProvider,
   type WsError,
   type WsErrorName,
   type WsMessage,
@@ -42,9 +45,26 @@ expect<Equals<Extract<WsErrorName, "InvalidUrl" | "ConnectionFailed" | "NotOpen"
 expect<Equals<Extract<WsErrorName, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">, "InvalidCloseCode" | "CloseReasonTooLong" | "AbnormalClose">>();
 expect<Equals<Extract<WsErrorName, "TooLarge" | "NotAnImage">, "TooLarge" | "NotAnImage">>();
 
-// Opening.
-expect<Equals<Parameters<typeof WasmSocket.connect>, [url: string, options?: ConnectOptions]>>();
-expect<Equals<ReturnType<typeof WasmSocket.connect>, Promise<WasmSocket>>>();
+// Opening (the last overload takes options that may or may not reconnect).
+expect<Equals<Parameters<typeof WasmSocket.connect>, [url: string, options?: ReconnectingOptions]>>();
+expect<Equals<ReturnType<typeof WasmSocket.connect>, Promise<WasmSocket | ReconnectingSocket>>>();
+declare const maybeReconnecting: ReconnectingOptions;
+const eitherConnect = WasmSocket.connect("ws://127.0.0.1/echo", maybeReconnecting);
+expect<Equals<typeof eitherConnect, Promise<WasmSocket | ReconnectingSocket>>>();
+declare const connectOptions: ConnectOptions;
+const optionsConnect = WasmSocket.connect("ws://127.0.0.1/echo", connectOptions);
+expect<Equals<typeof optionsConnect, Promise<WasmSocket>>>();
+const bareConnect = WasmSocket.connect("ws://127.0.0.1/echo");
+expect<Equals<typeof bareConnect, Promise<WasmSocket>>>();
+// With `reconnect`, the reconnecting kind, whose URL may be a provider.
+const plainConnect = WasmSocket.connect("ws://127.0.0.1/echo", { protocols: ["echo"] });
+expect<Equals<typeof plainConnect, Promise<WasmSocket>>>();
+const reconnectingConnect = WasmSocket.connect("ws://127.0.0.1/echo", { protocols: ["echo"], reconnect: {} });
+expect<Equals<typeof reconnectingConnect, Promise<ReconnectingSocket>>>();
+const providedConnect = WasmSocket.connect(async () => ({ url: "ws://127.0.0.1/echo", protocols: ["echo"] }), { reconnect: { providerTimeoutMs: 5_000 } });
+expect<Equals<typeof providedConnect, Promise<ReconnectingSocket>>>();
+// @ts-expect-error a URL provider needs the reconnect option
+WasmSocket.connect(() => "ws://127.0.0.1/echo");
 
 // Sending.
 type Method<K extends keyof WasmSocket> = WasmSocket[K];
@@ -52,6 +72,8 @@ expect<Equals<Method<"sendText">, (text: string) => void>>();
 expect<Equals<Method<"sendBytes">, (bytes: Uint8Array) => void>>();
 expect<Equals<Method<"sendArrayBuffer">, (buffer: ArrayBuffer) => void>>();
 expect<Equals<Method<"sendBlob">, (blob: Blob) => void>>();
+expect<Equals<Method<"ready">, () => Promise<void>>>();
+expect<Equals<Method<"sendWhenReady">, (data: string | Uint8Array | ArrayBuffer | Blob) => Promise<void>>>();
 
 // Receiving.
 expect<Equals<Method<"nextMessage">, () => Promise<WsMessage | null>>>();
@@ -89,7 +111,15 @@ ws.closed = Promise.resolve({ code: 1000, reason: "", wasClean: true });
 new WasmSocket();
 
 // The reconnecting socket.
-expect<Equals<ConstructorParameters<typeof ReconnectingSocket>, [url: string, options?: ReconnectingOptions]>>();
+expect<Equals<ConstructorParameters<typeof ReconnectingSocket>, [url: string | UrlProvider, options?: ReconnectingOptions]>>();
+expect<Equals<UrlProvider, () => string | { url: string; protocols?: string[] } | PromiseLike<string | { url: string; protocols?: string[] }>>>();
+expect<Equals<RetryPolicy, (info: RetryInfo) => number | null>>();
+expect<Equals<ReconnectOptions["retryPolicy"], RetryPolicy | undefined>>();
+expect<Equals<ReconnectOptions["providerTimeoutMs"], number | undefined>>();
+expect<Equals<RetryInfo["cause"], "closed" | "heartbeatTimeout" | "receiveLimit" | "attemptFailed" | "providerFailed">>();
+expect<Equals<RetryInfo["closeInfo"], CloseInfo | undefined>>();
+expect<Equals<RetryInfo["error"], WsError | undefined>>();
+expect<Equals<RetryInfo["sinceLostMs"], number>>();
 expect<Equals<ReconnectingOptions["reconnect"], ReconnectOptions | undefined>>();
 expect<Equals<ReconnectingOptions["protocols"], string[] | undefined>>();
 expect<Equals<ReconnectOptions["maxAttempts"], number | null | undefined>>();
@@ -100,9 +130,13 @@ expect<Equals<Reconnecting<"sendBytes">, (bytes: Uint8Array) => void>>();
 expect<Equals<Reconnecting<"nextEvent">, () => Promise<ReconnectEvent | null>>>();
 expect<Equals<Reconnecting<"onEvent">, (callback: (event: ReconnectEvent) => void) => void>>();
 expect<Equals<Reconnecting<"reconnect">, () => void>>();
+expect<Equals<Reconnecting<"ready">, () => Promise<void>>>();
+expect<Equals<Reconnecting<"sendWhenReady">, (data: string | Uint8Array | ArrayBuffer | Blob) => Promise<void>>>();
 expect<Equals<Reconnecting<"isOpen">, boolean>>();
 expect<Equals<Reconnecting<"queuedMessages">, number>>();
-expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
+expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "providerFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
+expect<Equals<Extract<ReconnectEvent, { type: "providerFailed" }>, { type: "providerFailed"; attempt: number; error: WsError }>>();
+expect<Equals<Extract<WsErrorName, "ProviderFailed" | "ProviderTimeout">, "ProviderFailed" | "ProviderTimeout">>();
 expect<Equals<Extract<ReconnectEvent, { type: "dropped" }>, { type: "dropped"; messages: number; bytes: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "reconnecting" }>, { type: "reconnecting"; attempt: number; delayMs: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "attemptFailed" }>["error"], WsError>>();

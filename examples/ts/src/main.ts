@@ -16,6 +16,7 @@ import init, {
   type ImageType,
   type ReconnectEvent,
   type ReconnectingOptions,
+  type RetryInfo,
   type WsError,
   type WsErrorName,
   type WsMessage,
@@ -52,6 +53,9 @@ function explain(error: unknown): string {
     case "BufferFull":
     case "OutboxFull":
       return `cannot send now: ${error.message}`;
+    case "ProviderFailed":
+    case "ProviderTimeout":
+      return `could not get a fresh URL: ${error.message}`;
     case "InvalidCloseCode":
     case "CloseReasonTooLong":
       return `bug: ${error.message}`;
@@ -156,6 +160,7 @@ async function reconnectingFeed(url: string): Promise<void> {
         console.log(`attempt ${event.attempt} in ${event.delayMs} ms`);
         break;
       case "attemptFailed":
+      case "providerFailed":
         console.warn(explain(event.error));
         break;
       case "disconnected":
@@ -176,6 +181,36 @@ async function reconnectingFeed(url: string): Promise<void> {
         break;
     }
   }
+}
+
+/**
+ * One entry point for both kinds: `WasmSocket.connect` with `reconnect` gives a
+ * ReconnectingSocket at once, here with a fresh token for every attempt, a retry policy,
+ * and a producer that never outruns the browser's buffer.
+ */
+async function tokenFeed(base: string, chunks: Uint8Array[]): Promise<void> {
+  const fetchToken = async (): Promise<string> => {
+    const response = await fetch("/token");
+    if (!response.ok) throw new Error(`token service: ${response.status}`);
+    return response.text();
+  };
+  using feed = await WasmSocket.connect(async () => `${base}?token=${await fetchToken()}`, {
+    reconnect: {
+      providerTimeoutMs: 5_000,
+      // Give up after a minute offline, or when the server said "unauthorized" (4001).
+      retryPolicy: (info: RetryInfo): number | null => {
+        if (info.cause === "closed" && info.closeInfo?.code === 4001) return null;
+        if (info.sinceLostMs > 60_000) return null;
+        return Math.min(1_000 * info.attempt, 10_000);
+      },
+    },
+  });
+  for (const chunk of chunks) {
+    await feed.sendWhenReady(chunk); // waits while the connection's buffer is full
+  }
+  await feed.ready();
+  const event = await feed.nextEvent();
+  if (event?.type === "gaveUp") feed.reconnect(); // starts over
 }
 
 /** Starts the module from bytes the app already has (a worker, say). */
@@ -208,4 +243,5 @@ export async function main(url: string, source: HTMLCanvasElement, target: HTMLC
   }
 
   await reconnectingFeed(url);
+  await tokenFeed(url, [new Uint8Array(1024)]);
 }
