@@ -33,6 +33,7 @@ mod canvas;
 mod convert;
 mod error;
 mod events;
+mod network_options;
 mod options;
 mod reader;
 mod reconnect_options;

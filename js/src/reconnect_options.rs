@@ -142,7 +142,7 @@ pub(crate) fn config(options: &JsValue) -> Result<ReconnectConfig, JsValue> {
         }
         config = config.heartbeat(Some(heartbeat));
     }
-    Ok(config)
+    crate::network_options::apply(config, &reconnect)
 }
 
 /// The fields of one options object, read with error messages that name it.

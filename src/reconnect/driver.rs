@@ -17,7 +17,10 @@ use std::rc::Rc;
 use futures_sink::Sink;
 
 use super::heartbeat::HeartbeatTimer;
+use super::network::{self, NetworkListeners};
+use super::page::PageListener;
 use super::shared::{wake, Command, Look, Phase, Shared};
+use super::signal::{Signal, Signals};
 use super::{DisconnectReason, Event, ReconnectConfig, UnsentReason};
 use crate::timer::Timeout;
 use crate::{CloseEvent, Error, Message, WebSocket, WebSocketBuilder};
@@ -65,6 +68,8 @@ enum Lost {
     Heartbeat(Duration),
     /// `reconnect()` was called.
     Reconnect,
+    /// The page went into the back/forward cache.
+    PageHidden,
 }
 
 /// What ended a wait (for a connection, or for the delay before an attempt).
@@ -73,6 +78,17 @@ enum Interrupt<T> {
     Dropped,
     Close,
     Reconnect,
+    /// One of the browser's signals that applies where the driver waits.
+    Signalled,
+}
+
+/// Where the driver stands, for deciding which of the browser's signals apply.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Connecting,
+    Delay,
+    Gate,
+    Connected,
 }
 
 /// The driver of one reconnecting socket.
@@ -82,6 +98,13 @@ pub(crate) struct Driver {
     config: ReconnectConfig,
     /// The receive limit the current connection broke, until its close is reported.
     failure: RefCell<Option<Error>>,
+    /// What the page's listeners said (network, visibility, back/forward cache).
+    signals: Rc<Signals>,
+    /// Whether the page is in the back/forward cache (between `pagehide` and
+    /// `pageshow`, both `persisted`).
+    hidden: Cell<bool>,
+    /// The listeners that raise the signals, removed with the driver.
+    _listeners: (NetworkListeners, Option<PageListener>),
     /// Counted from creation (before the task's first poll) until the task ends.
     _live: LiveDriver,
 }
@@ -92,11 +115,21 @@ impl Driver {
         builder: WebSocketBuilder,
         config: ReconnectConfig,
     ) -> Self {
+        let signals = Rc::new(Signals::default());
+        let listeners = (
+            NetworkListeners::new(config.network, &signals),
+            config
+                .back_forward_cache
+                .then(|| PageListener::new(&signals)),
+        );
         Self {
             shared,
             builder,
             config,
             failure: RefCell::new(None),
+            signals,
+            hidden: Cell::new(false),
+            _listeners: listeners,
             _live: LiveDriver::new(),
         }
     }
@@ -107,6 +140,9 @@ impl Driver {
         let mut attempt: u32 = 0;
         let mut opened_before = false;
         loop {
+            if !self.until_ready().await {
+                return;
+            }
             self.set_phase(Phase::Connecting);
             let connect = self.builder.clone().connect();
             let ws = match self.interruptible(connect, false).await {
@@ -117,6 +153,10 @@ impl Driver {
                         Error::InvalidUrl { .. } | Error::InvalidProtocol { .. } | Error::Js(_)
                     );
                     self.emit(Event::AttemptFailed { attempt, error });
+                    if self.config.network.wait_while_offline && !network::is_online() {
+                        // Failed for want of a network: not counted.
+                        attempt = attempt.saturating_sub(1);
+                    }
                     if permanent {
                         self.give_up(attempt);
                         return;
@@ -129,6 +169,9 @@ impl Driver {
                 // Not reported while connecting (the attempt under way is the one
                 // asked for); were it, starting over would do.
                 Interrupt::Reconnect => continue,
+                // The page went into the back/forward cache: the attempt is dropped
+                // (its socket closed) and made again when the page is shown.
+                Interrupt::Signalled => continue,
                 Interrupt::Dropped => return,
                 Interrupt::Close => {
                     self.finish(None);
@@ -166,17 +209,28 @@ impl Driver {
                     let _ = ws.close_with(1000, "reconnecting");
                     DisconnectReason::Requested
                 }
+                Lost::PageHidden => {
+                    let _ = ws.close_with(1000, "page hidden");
+                    DisconnectReason::PageHidden
+                }
             };
             let buffered = ws.buffered_amount();
             // Removes the connection's listeners; the browser finishes closing it.
             drop(ws);
-            let requested = reason == DisconnectReason::Requested;
+            let requested = matches!(
+                reason,
+                DisconnectReason::Requested | DisconnectReason::PageHidden
+            );
             let stable = crate::timer::now_ms() - opened_at
                 >= self.config.stable_after.as_secs_f64() * 1000.0;
             if stable || requested {
                 attempt = 0;
             }
             self.emit(Event::Disconnected { reason, buffered });
+            // In the back/forward cache, the attempt is announced once the page is back.
+            if self.hidden.get() && !self.until_ready().await {
+                return;
+            }
             if !self.wait_for_attempt(&mut attempt, requested).await {
                 return;
             }
@@ -204,7 +258,7 @@ impl Driver {
         });
         let millis = crate::timer::millis(delay);
         match self.interruptible(Timeout::new(millis), true).await {
-            Interrupt::Done(()) | Interrupt::Reconnect => true,
+            Interrupt::Done(()) | Interrupt::Reconnect | Interrupt::Signalled => true,
             Interrupt::Dropped => false,
             Interrupt::Close => {
                 self.finish(None);
@@ -227,9 +281,89 @@ impl Driver {
                 }
                 Look::Command(Command::Reconnect) | Look::Nothing => {}
             }
+            let stage = if reconnect {
+                Stage::Delay
+            } else {
+                Stage::Connecting
+            };
+            if self.signal(cx, stage).is_some() {
+                return Poll::Ready(Interrupt::Signalled);
+            }
             future.as_mut().poll(cx).map(Interrupt::Done)
         })
         .await
+    }
+
+    /// Before an attempt: waits while the page is in the back/forward cache (until
+    /// `pageshow`) or, with [`Network::wait_while_offline`](super::Network), while the
+    /// browser is offline (until `online`; the stream hears of it once). `reconnect()`
+    /// ends the wait. Returns `false` when the driver must stop.
+    async fn until_ready(&self) -> bool {
+        let mut told_offline = false;
+        let ready = poll_fn(|cx| {
+            let look = self.shared.borrow_mut().look(cx);
+            match look {
+                Look::Dropped => return Poll::Ready(Interrupt::Dropped),
+                Look::Command(Command::Close { .. }) => return Poll::Ready(Interrupt::Close),
+                Look::Command(Command::Reconnect) => return Poll::Ready(Interrupt::Reconnect),
+                Look::Nothing => {}
+            }
+            // None applies here: this records the page's state, and keeps the waker
+            // for `online` and `pageshow`, after which the states are read again.
+            let _ = self.signal(cx, Stage::Gate);
+            if self.hidden.get() {
+                self.set_phase(Phase::Waiting);
+                return Poll::Pending;
+            }
+            if self.config.network.wait_while_offline && !network::is_online() {
+                self.set_phase(Phase::Waiting);
+                if !told_offline {
+                    told_offline = true;
+                    self.emit(Event::Offline);
+                }
+                return Poll::Pending;
+            }
+            Poll::Ready(Interrupt::Done(()))
+        })
+        .await;
+        match ready {
+            Interrupt::Done(()) | Interrupt::Signalled => true,
+            // Past the page's and the network's say.
+            Interrupt::Reconnect => {
+                self.hidden.set(false);
+                true
+            }
+            Interrupt::Dropped => false,
+            Interrupt::Close => {
+                self.finish(None);
+                false
+            }
+        }
+    }
+
+    /// The next of the browser's signals that applies at `stage`; those that do not
+    /// are dropped, the page's state recorded.
+    fn signal(&self, cx: &mut Context<'_>, stage: Stage) -> Option<Signal> {
+        let network = self.config.network;
+        while let Some(signal) = self.signals.next(cx) {
+            let applies = match signal {
+                Signal::PageHidden => {
+                    self.hidden.set(true);
+                    matches!(stage, Stage::Connecting | Stage::Connected)
+                }
+                Signal::PageShown => self.hidden.replace(false) && stage == Stage::Delay,
+                Signal::Online => stage == Stage::Delay && network.attempt_when_online,
+                Signal::Visible => match stage {
+                    Stage::Delay => network.attempt_when_visible && !self.hidden.get(),
+                    Stage::Connected => network.ping_when_visible,
+                    Stage::Connecting | Stage::Gate => false,
+                },
+            };
+            if applies {
+                return Some(signal);
+            }
+        }
+        None
     }
 
     /// A connection opened: it takes the sends, the outbox is replayed or handed back,
@@ -277,6 +411,15 @@ impl Driver {
                     let _ = ws.close_with(code, &reason);
                 }
                 Look::Command(_) | Look::Nothing => {}
+            }
+            match self.signal(cx, Stage::Connected) {
+                Some(Signal::PageHidden) if !closing => return Poll::Ready(Lost::PageHidden),
+                Some(Signal::Visible) => {
+                    if let Some(heartbeat) = &mut heartbeat {
+                        heartbeat.ping_now();
+                    }
+                }
+                _ => {}
             }
             if !closing {
                 self.flush(ws, cx);

@@ -89,8 +89,11 @@ mod driver;
 mod error;
 mod event;
 mod heartbeat;
+mod network;
 mod outbox;
+mod page;
 mod shared;
+mod signal;
 mod socket;
 
 pub use backoff::{Backoff, DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY};
@@ -103,5 +106,6 @@ pub use driver::live_drivers;
 pub use error::{ReconnectError, SendError};
 pub use event::{DisconnectReason, Event, UnsentReason};
 pub use heartbeat::{Heartbeat, MIN_HEARTBEAT_INTERVAL};
+pub use network::Network;
 pub use outbox::{message_size, WhenFull};
 pub use socket::{ReconnectingSender, ReconnectingWebSocket};

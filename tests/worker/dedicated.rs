@@ -4,7 +4,7 @@
 //! unchanged, with `self` a `DedicatedWorkerGlobalScope`: no `window`, no `document`.
 //!
 //! - the binary runs where it says (the global scope's constructor, no `window`)
-//! - connect, messages, close, backpressure, reconnect and heartbeat, whole: the
+//! - connect, messages, close, backpressure, reconnect, heartbeat and network, whole: the
 //!   helpers they share (tests/common) use only what workers have (`WebSocket`,
 //!   `setTimeout`, `location`); the admin paths see the runner's origin, as from
 //!   the page
@@ -46,5 +46,7 @@ mod connect;
 mod heartbeat;
 #[path = "../messages.rs"]
 mod messages;
+#[path = "../network.rs"]
+mod network;
 #[path = "../reconnect.rs"]
 mod reconnect;
