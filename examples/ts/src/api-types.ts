@@ -102,7 +102,12 @@ expect<Equals<Reconnecting<"onEvent">, (callback: (event: ReconnectEvent) => voi
 expect<Equals<Reconnecting<"reconnect">, () => void>>();
 expect<Equals<Reconnecting<"isOpen">, boolean>>();
 expect<Equals<Reconnecting<"queuedMessages">, number>>();
-expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
+expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "offline" | "attemptFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
+expect<Equals<Extract<ReconnectEvent, { type: "disconnected" }>["reason"], "closed" | "heartbeatTimeout" | "requested" | "receiveLimit" | "pageHidden">>();
+expect<Equals<ReconnectOptions["backForwardCache"], boolean | undefined>>();
+expect<Equals<Exclude<ReconnectOptions["network"], undefined | false>["waitWhileOffline"], boolean | undefined>>();
+// @ts-expect-error network is an object of booleans, or false
+const networkOn: ReconnectOptions = { network: true };
 expect<Equals<Extract<ReconnectEvent, { type: "dropped" }>, { type: "dropped"; messages: number; bytes: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "reconnecting" }>, { type: "reconnecting"; attempt: number; delayMs: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "attemptFailed" }>["error"], WsError>>();
