@@ -88,8 +88,9 @@ impl WasmReconnectingSocket {
     /// `connectTimeoutMs`, which bounds each attempt) and `reconnect`: the backoff
     /// (`initialDelayMs`, `factor`, `maxDelayMs`, `jitter`), `maxAttempts`,
     /// `stableAfterMs`, `finalCloseCodes`, `outbox` (`maxMessages`, `maxBytes`,
-    /// `whenFull`), `replay` and `heartbeat` (`intervalMs`, `timeoutMs`, `message`,
-    /// `reply`).
+    /// `whenFull`), `replay`, `heartbeat` (`intervalMs`, `timeoutMs`, `message`,
+    /// `reply`), `network` (`waitWhileOffline`, `attemptWhenOnline`,
+    /// `attemptWhenVisible`, `pingWhenVisible`, or `false`) and `backForwardCache`.
     ///
     /// Throws `TypeError` / `RangeError` for malformed options. A bad URL or
     /// subprotocol is reported by the events (`attemptFailed`, then `gaveUp`).

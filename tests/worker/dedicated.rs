@@ -4,10 +4,11 @@
 //! unchanged, with `self` a `DedicatedWorkerGlobalScope`: no `window`, no `document`.
 //!
 //! - the binary runs where it says (the global scope's constructor, no `window`)
-//! - connect, messages, close, backpressure, reconnect, heartbeat and network, whole: the
-//!   helpers they share (tests/common) use only what workers have (`WebSocket`,
-//!   `setTimeout`, `location`); the admin paths see the runner's origin, as from
-//!   the page
+//! - connect, messages, close, backpressure, reconnect, heartbeat and network,
+//!   whole: the helpers they share (tests/common) use only what workers have
+//!   (`WebSocket`, `setTimeout`, `location`); the admin paths see the runner's
+//!   origin, as from the page; network's `online` / `offline` fire on the worker's
+//!   global scope, and its document and page tests check that nothing listens there
 //! - not here: canvas (the library draws into an `HtmlCanvasElement`, which a
 //!   worker has no document to make), lifetimes and memory (about the page's
 //!   listeners and heap; nothing in them differs in a worker)
