@@ -12,7 +12,9 @@ thread_local! {
 
 /// How many event listeners this crate has registered and not yet removed, in this
 /// thread. Every socket holds three while it lives and every
-/// [`Subscription`](crate::Subscription) one; after they are all dropped it is back
+/// [`Subscription`](crate::Subscription) one; a reconnecting socket, besides its
+/// connection's, up to four for the network and the page (`online`,
+/// `visibilitychange`, `pagehide`, `pageshow`; see `reconnect::Network`); after they are all dropped it is back
 /// where it started. Meant for leak tests and diagnostics.
 #[must_use]
 pub fn live_listeners() -> usize {

@@ -252,7 +252,9 @@ async fn a_reconnecting_sender_held_back_by_backpressure_does_not_keep_the_conne
         ReconnectConfig::default(),
     );
     assert_eq!(wait("open", ws.next()).await, Some(Event::Open));
-    assert_eq!(live_listeners(), before + 3);
+    // The connection's three, and the page's four (`online`, `visibilitychange`,
+    // `pagehide`, `pageshow`: see tests/network.rs).
+    assert_eq!(live_listeners(), before + 3 + 4);
     let mut sender = ws.sender();
     sender.send_bytes(&vec![0; 4 << 20]).expect("send 4 MiB");
     let mut ready = poll_fn(|cx| Pin::new(&mut sender).poll_ready(cx));

@@ -40,6 +40,7 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
                     set("silentForMs", &millis(silent_for));
                 }
                 DisconnectReason::Requested => set("reason", &"requested".into()),
+                DisconnectReason::PageHidden => set("reason", &"pageHidden".into()),
                 DisconnectReason::ReceiveLimit { error, event } => {
                     set("reason", &"receiveLimit".into());
                     set("error", &to_js(&error));
@@ -53,6 +54,7 @@ pub(crate) fn event_to_js(event: Event) -> JsValue {
             set("attempt", &attempt.into());
             set("delayMs", &millis(delay));
         }
+        Event::Offline => set("type", &"offline".into()),
         Event::AttemptFailed { attempt, error } => {
             set("type", &"attemptFailed".into());
             set("attempt", &attempt.into());

@@ -36,6 +36,7 @@ mod canvas;
 mod convert;
 mod error;
 mod events;
+mod network_options;
 mod number;
 mod options;
 mod policy;

@@ -163,7 +163,8 @@ pub(crate) fn config(options: &JsValue, url: Option<Function>) -> Result<Reconne
         config = config.retry_policy(policy::retry_policy(retry.clone(), backoff));
     }
     let timeout = fields.millis("providerTimeoutMs")?;
-    Ok(config.provider(url.map(|url| provider::provider(url, timeout))))
+    let config = config.provider(url.map(|url| provider::provider(url, timeout)));
+    crate::network_options::apply(config, &reconnect)
 }
 
 /// The fields of one options object, read with error messages that name it.

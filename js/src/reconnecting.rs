@@ -102,7 +102,9 @@ impl WasmReconnectingSocket {
     /// `reply`), `retryPolicy` (a function of `{ attempt, sinceLostMs, cause,
     /// closeInfo?, error? }` that returns the delay in ms before the next attempt, or
     /// `null` to give up; it replaces the backoff, whose delays stand in when it throws
-    /// or returns another value) and `providerTimeoutMs`.
+    /// or returns another value), `providerTimeoutMs`, `network` (`waitWhileOffline`,
+    /// `attemptWhenOnline`, `attemptWhenVisible`, `pingWhenVisible`, or `false`) and
+    /// `backForwardCache`.
     ///
     /// Throws `TypeError` / `RangeError` for malformed options, or a `url` that is
     /// neither a string nor a function. A bad URL or subprotocol is reported by the

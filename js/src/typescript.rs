@@ -217,6 +217,26 @@ export interface ReconnectOptions {
     /** Messages equal to this text answer pings and are not handed over as events. */
     reply?: string;
   } | null;
+  /**
+   * How the socket follows the network and the page's visibility; every behaviour is on by default,
+   * `false` turns them all off. Visibility exists only where there is a `document` (not in workers).
+   */
+  network?: {
+    /** While `navigator.onLine` is false, make no attempt and count none (an `offline` event says so once); default `true`. */
+    waitWhileOffline?: boolean;
+    /** On the `online` event, start the next attempt at once instead of waiting out its delay; default `true`. */
+    attemptWhenOnline?: boolean;
+    /** When the page becomes visible again while waiting out a delay, attempt at once; default `true`. */
+    attemptWhenVisible?: boolean;
+    /** When the page becomes visible again while connected with a `heartbeat`, ping at once; default `true`. */
+    pingWhenVisible?: boolean;
+  } | false;
+  /**
+   * Step aside for the back/forward cache (default `true`): on `pagehide` with `persisted`, close the
+   * connection cleanly (code 1000) keeping the outbox (a `disconnected` event with reason `"pageHidden"`),
+   * and on `pageshow` with `persisted` reconnect at once; what was sent meanwhile goes out in order.
+   */
+  backForwardCache?: boolean;
 }
 
 /** An event of a {@link ReconnectingSocket}, from `nextEvent()` or `onEvent`. */
@@ -226,8 +246,8 @@ export type ReconnectEvent =
   | { type: "reconnected"; attempt: number }
   | {
       type: "disconnected";
-      /** `"closed"` (see `closeInfo`), `"heartbeatTimeout"` (see `silentForMs`), `"requested"` (`reconnect()`) or `"receiveLimit"` (a message over `maxMessageSize`: see `error`, a `MessageTooLarge`, and `closeInfo`). */
-      reason: "closed" | "heartbeatTimeout" | "requested" | "receiveLimit";
+      /** `"closed"` (see `closeInfo`), `"heartbeatTimeout"` (see `silentForMs`), `"requested"` (`reconnect()`), `"receiveLimit"` (a message over `maxMessageSize`: see `error`, a `MessageTooLarge`, and `closeInfo`) or `"pageHidden"` (the page went into the back/forward cache: closed by this side, reconnected when the page is shown). */
+      reason: "closed" | "heartbeatTimeout" | "requested" | "receiveLimit" | "pageHidden";
       closeInfo?: CloseInfo;
       error?: WsError;
       silentForMs?: number;
@@ -235,6 +255,8 @@ export type ReconnectEvent =
       buffered: number;
     }
   | { type: "reconnecting"; attempt: number; delayMs: number }
+  /** The browser is offline (`navigator.onLine` false): no attempt until `online` (or `reconnect()`). */
+  | { type: "offline" }
   | { type: "attemptFailed"; attempt: number; error: WsError }
   /** The {@link UrlProvider} gave no URL for attempt `attempt` (`error` is a `ProviderFailed` or `ProviderTimeout`): a failed attempt. */
   | { type: "providerFailed"; attempt: number; error: WsError }

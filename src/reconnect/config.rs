@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use super::{Backoff, Heartbeat, Provider, RetryPolicy, WhenFull};
+use super::{Backoff, Heartbeat, Network, Provider, RetryPolicy, WhenFull};
 
 /// How long a connection must stay open to count as a success unless set: 5 s.
 pub const DEFAULT_STABLE_AFTER: Duration = Duration::from_secs(5);
@@ -53,6 +53,8 @@ pub struct ReconnectConfig {
     pub(crate) when_full: WhenFull,
     pub(crate) replay: bool,
     pub(crate) heartbeat: Option<Heartbeat>,
+    pub(crate) network: Network,
+    pub(crate) back_forward_cache: bool,
 }
 
 impl Default for ReconnectConfig {
@@ -68,6 +70,8 @@ impl Default for ReconnectConfig {
             when_full: WhenFull::Reject,
             replay: true,
             heartbeat: None,
+            network: Network::default(),
+            back_forward_cache: true,
         }
     }
 }
@@ -76,7 +80,8 @@ impl ReconnectConfig {
     /// The default policy: [`Backoff::default`], the builder's URL for every attempt,
     /// attempts without limit, 1000 as the
     /// only final code, an outbox of 1024 messages and 1 MiB that rejects when full and
-    /// is replayed, no heartbeat.
+    /// is replayed, no heartbeat, [`Network::default`] (waits while offline, attempts
+    /// when online or visible again), and the back/forward cache handled.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -189,6 +194,36 @@ impl ReconnectConfig {
     #[must_use]
     pub fn heartbeat(mut self, heartbeat: Option<Heartbeat>) -> Self {
         self.heartbeat = heartbeat;
+        self
+    }
+
+    /// How the socket follows the browser's network state and the page's
+    /// visibility; see [`Network`]. Default: every behaviour on.
+    #[must_use]
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// Whether the socket steps aside for the back/forward cache (default `true`): on
+    /// `pagehide` with `persisted` it closes the connection cleanly (code 1000),
+    /// keeping the outbox, so that the page can be cached; on `pageshow` with
+    /// `persisted` it reconnects at once, and the messages sent meanwhile go out in
+    /// order. The stream says [`Event::Disconnected`](super::Event::Disconnected) with
+    /// [`DisconnectReason::PageHidden`](super::DisconnectReason::PageHidden), then
+    /// `Reconnecting { attempt: 1, delay: 0 }` once the page is shown. With `false`
+    /// the browser decides: Firefox keeps a page with an open socket out of the cache,
+    /// Chromium closes the socket (a loss, reconnected as any other).
+    ///
+    /// ```
+    /// use wasm_websocket::reconnect::ReconnectConfig;
+    ///
+    /// let config = ReconnectConfig::default().back_forward_cache(false);
+    /// assert_ne!(config, ReconnectConfig::default());
+    /// ```
+    #[must_use]
+    pub fn back_forward_cache(mut self, on: bool) -> Self {
+        self.back_forward_cache = on;
         self
     }
 }

@@ -17,7 +17,10 @@ use std::rc::Rc;
 use futures_sink::Sink;
 
 use super::heartbeat::HeartbeatTimer;
+use super::network::{self, NetworkListeners};
+use super::page::PageListener;
 use super::shared::{wake, Command, Look, Phase, Shared};
+use super::signal::{Signal, Signals};
 use super::{
     DisconnectReason, Event, ProviderError, ReconnectConfig, Retry, RetryCause, RetryInfo,
     UnsentReason,
@@ -68,6 +71,8 @@ enum Lost {
     Heartbeat(Duration),
     /// `reconnect()` was called.
     Reconnect,
+    /// The page went into the back/forward cache.
+    PageHidden,
 }
 
 /// Why an attempt failed.
@@ -93,6 +98,17 @@ enum Interrupt<T> {
     Dropped,
     Close,
     Reconnect,
+    /// One of the browser's signals that applies where the driver waits.
+    Signalled,
+}
+
+/// Where the driver stands, for deciding which of the browser's signals apply.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Connecting,
+    Delay,
+    Gate,
+    Connected,
 }
 
 /// The driver of one reconnecting socket.
@@ -106,6 +122,13 @@ pub(crate) struct Driver {
     opened: Cell<bool>,
     /// Whether it gave up (then it is parked for `reconnect()`).
     gave_up: Cell<bool>,
+    /// What the page's listeners said (network, visibility, back/forward cache).
+    signals: Rc<Signals>,
+    /// Whether the page is in the back/forward cache (between `pagehide` and
+    /// `pageshow`, both `persisted`).
+    hidden: Cell<bool>,
+    /// The listeners that raise the signals, removed with the driver.
+    _listeners: (NetworkListeners, Option<PageListener>),
     /// Counted from creation (before the task's first poll) until the task ends.
     _live: LiveDriver,
 }
@@ -116,6 +139,13 @@ impl Driver {
         builder: WebSocketBuilder,
         config: ReconnectConfig,
     ) -> Self {
+        let signals = Rc::new(Signals::default());
+        let listeners = (
+            NetworkListeners::new(config.network, &signals),
+            config
+                .back_forward_cache
+                .then(|| PageListener::new(&signals)),
+        );
         Self {
             shared,
             builder,
@@ -123,6 +153,9 @@ impl Driver {
             failure: RefCell::new(None),
             opened: Cell::new(false),
             gave_up: Cell::new(false),
+            signals,
+            hidden: Cell::new(false),
+            _listeners: listeners,
             _live: LiveDriver::new(),
         }
     }
@@ -170,6 +203,9 @@ impl Driver {
         // When the connection was lost (or the driver started), in ms.
         let mut lost_at = crate::timer::now_ms();
         loop {
+            if !self.until_ready().await {
+                return;
+            }
             self.set_phase(Phase::Connecting);
             let ws = match self.interruptible(self.attempt(), false).await {
                 Interrupt::Done(Ok(ws)) => ws,
@@ -178,6 +214,7 @@ impl Driver {
                         attempt,
                         error: error.clone(),
                     });
+                    self.not_counted_while_offline(&mut attempt);
                     let cause = RetryCause::ProviderFailed(error);
                     if !self
                         .wait_for_attempt(&mut attempt, false, cause, lost_at)
@@ -198,6 +235,7 @@ impl Driver {
                         attempt,
                         error: error.clone(),
                     });
+                    self.not_counted_while_offline(&mut attempt);
                     if permanent {
                         self.give_up(attempt);
                         return;
@@ -214,6 +252,9 @@ impl Driver {
                 // Not reported while connecting (the attempt under way is the one
                 // asked for); were it, starting over would do.
                 Interrupt::Reconnect => continue,
+                // The page went into the back/forward cache: the attempt is dropped
+                // (its socket closed) and made again when the page is shown.
+                Interrupt::Signalled => continue,
                 Interrupt::Dropped => return,
                 Interrupt::Close => {
                     self.finish(None);
@@ -252,12 +293,19 @@ impl Driver {
                     let _ = ws.close_with(1000, "reconnecting");
                     DisconnectReason::Requested
                 }
+                Lost::PageHidden => {
+                    let _ = ws.close_with(1000, "page hidden");
+                    DisconnectReason::PageHidden
+                }
             };
             let buffered = ws.buffered_amount();
             // Removes the connection's listeners; the browser finishes closing it.
             drop(ws);
             lost_at = crate::timer::now_ms();
-            let requested = reason == DisconnectReason::Requested;
+            let requested = matches!(
+                reason,
+                DisconnectReason::Requested | DisconnectReason::PageHidden
+            );
             let stable = crate::timer::now_ms() - opened_at
                 >= self.config.stable_after.as_secs_f64() * 1000.0;
             if stable || requested {
@@ -267,6 +315,10 @@ impl Driver {
                 reason: reason.clone(),
                 buffered,
             });
+            // In the back/forward cache, the attempt is announced once the page is back.
+            if self.hidden.get() && !self.until_ready().await {
+                return;
+            }
             let cause = RetryCause::Disconnected(reason);
             if !self
                 .wait_for_attempt(&mut attempt, requested, cause, lost_at)
@@ -316,12 +368,21 @@ impl Driver {
         });
         let millis = crate::timer::millis(delay);
         match self.interruptible(Timeout::new(millis), true).await {
-            Interrupt::Done(()) | Interrupt::Reconnect => true,
+            Interrupt::Done(()) | Interrupt::Reconnect | Interrupt::Signalled => true,
             Interrupt::Dropped => false,
             Interrupt::Close => {
                 self.finish(None);
                 false
             }
+        }
+    }
+
+    /// A failed attempt (number `attempt`) is not counted against the limit when it
+    /// failed for want of a network: with
+    /// [`Network::wait_while_offline`](super::Network), while the browser is offline.
+    fn not_counted_while_offline(&self, attempt: &mut u32) {
+        if self.config.network.wait_while_offline && !network::is_online() {
+            *attempt = attempt.saturating_sub(1);
         }
     }
 
@@ -339,9 +400,89 @@ impl Driver {
                 }
                 Look::Command(Command::Reconnect) | Look::Nothing => {}
             }
+            let stage = if reconnect {
+                Stage::Delay
+            } else {
+                Stage::Connecting
+            };
+            if self.signal(cx, stage).is_some() {
+                return Poll::Ready(Interrupt::Signalled);
+            }
             future.as_mut().poll(cx).map(Interrupt::Done)
         })
         .await
+    }
+
+    /// Before an attempt: waits while the page is in the back/forward cache (until
+    /// `pageshow`) or, with [`Network::wait_while_offline`](super::Network), while the
+    /// browser is offline (until `online`; the stream hears of it once). `reconnect()`
+    /// ends the wait. Returns `false` when the driver must stop.
+    async fn until_ready(&self) -> bool {
+        let mut told_offline = false;
+        let ready = poll_fn(|cx| {
+            let look = self.shared.borrow_mut().look(cx);
+            match look {
+                Look::Dropped => return Poll::Ready(Interrupt::Dropped),
+                Look::Command(Command::Close { .. }) => return Poll::Ready(Interrupt::Close),
+                Look::Command(Command::Reconnect) => return Poll::Ready(Interrupt::Reconnect),
+                Look::Nothing => {}
+            }
+            // None applies here: this records the page's state, and keeps the waker
+            // for `online` and `pageshow`, after which the states are read again.
+            let _ = self.signal(cx, Stage::Gate);
+            if self.hidden.get() {
+                self.set_phase(Phase::Waiting);
+                return Poll::Pending;
+            }
+            if self.config.network.wait_while_offline && !network::is_online() {
+                self.set_phase(Phase::Waiting);
+                if !told_offline {
+                    told_offline = true;
+                    self.emit(Event::Offline);
+                }
+                return Poll::Pending;
+            }
+            Poll::Ready(Interrupt::Done(()))
+        })
+        .await;
+        match ready {
+            Interrupt::Done(()) | Interrupt::Signalled => true,
+            // Past the page's and the network's say.
+            Interrupt::Reconnect => {
+                self.hidden.set(false);
+                true
+            }
+            Interrupt::Dropped => false,
+            Interrupt::Close => {
+                self.finish(None);
+                false
+            }
+        }
+    }
+
+    /// The next of the browser's signals that applies at `stage`; those that do not
+    /// are dropped, the page's state recorded.
+    fn signal(&self, cx: &mut Context<'_>, stage: Stage) -> Option<Signal> {
+        let network = self.config.network;
+        while let Some(signal) = self.signals.next(cx) {
+            let applies = match signal {
+                Signal::PageHidden => {
+                    self.hidden.set(true);
+                    matches!(stage, Stage::Connecting | Stage::Connected)
+                }
+                Signal::PageShown => self.hidden.replace(false) && stage == Stage::Delay,
+                Signal::Online => stage == Stage::Delay && network.attempt_when_online,
+                Signal::Visible => match stage {
+                    Stage::Delay => network.attempt_when_visible && !self.hidden.get(),
+                    Stage::Connected => network.ping_when_visible,
+                    Stage::Connecting | Stage::Gate => false,
+                },
+            };
+            if applies {
+                return Some(signal);
+            }
+        }
+        None
     }
 
     /// A connection opened: it takes the sends, the outbox is replayed or handed back,
@@ -389,6 +530,15 @@ impl Driver {
                     let _ = ws.close_with(code, &reason);
                 }
                 Look::Command(_) | Look::Nothing => {}
+            }
+            match self.signal(cx, Stage::Connected) {
+                Some(Signal::PageHidden) if !closing => return Poll::Ready(Lost::PageHidden),
+                Some(Signal::Visible) => {
+                    if let Some(heartbeat) = &mut heartbeat {
+                        heartbeat.ping_now();
+                    }
+                }
+                _ => {}
             }
             if !closing {
                 self.flush(ws, cx);

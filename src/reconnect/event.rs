@@ -42,6 +42,12 @@ pub enum Event {
         /// The delay before it (0 after [`reconnect`](super::ReconnectingSender::reconnect)).
         delay: Duration,
     },
+    /// The browser says it is offline (`navigator.onLine` is false): no attempt is
+    /// made, and none counted, until it says `online` again (then one is made at
+    /// once) or [`reconnect`](super::ReconnectingSender::reconnect) is called. Comes
+    /// once each time the socket starts waiting for the network; see
+    /// [`Network::wait_while_offline`](super::Network::wait_while_offline).
+    Offline,
     /// A connection attempt failed (attempt 0 is the first connection). Every attempt
     /// fails at most once: the browser's `error` and `close` events of one failure
     /// count as one.
@@ -115,6 +121,11 @@ pub enum DisconnectReason {
     },
     /// [`reconnect`](super::ReconnectingSender::reconnect) was called.
     Requested,
+    /// The page went into the back/forward cache (`pagehide` with `persisted`): this
+    /// side closed the connection cleanly (code 1000), keeping the outbox. The next
+    /// attempt comes when the page is shown again; see
+    /// [`ReconnectConfig::back_forward_cache`](super::ReconnectConfig::back_forward_cache).
+    PageHidden,
     /// A received message broke a receive limit
     /// ([`WebSocketBuilder::max_message_size`](crate::WebSocketBuilder::max_message_size)):
     /// this side closed the connection (code

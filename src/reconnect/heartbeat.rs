@@ -159,6 +159,13 @@ impl HeartbeatTimer {
 }
 
 impl HeartbeatTimer {
+    /// Makes the next ping due now: the next [`poll`](Self::poll) sends it (and times
+    /// its answer).
+    pub(crate) fn ping_now(&mut self) {
+        self.next_ping = now_ms();
+        self.timer = None;
+    }
+
     /// Books a ping due at `now`: counted as waiting for an answer only if it was
     /// `sent`. A ping the socket refused (closing, whose close event follows; or
     /// `BufferFull`, the buffer at its limit) cannot be answered, so it starts no

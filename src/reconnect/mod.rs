@@ -35,6 +35,15 @@
 //!   [`SendError`] hands the message back)
 //!   ([`WhenFull::Reject`]) or the oldest messages are dropped and handed back in an
 //!   [`Event::Unsent`] ([`WhenFull::DropOldest`]).
+//! - **Network and page**: while the browser is offline (`navigator.onLine` false)
+//!   no attempt is made and none is counted ([`Event::Offline`] says so); `online`,
+//!   or the page becoming visible again, starts a waiting attempt at once; becoming
+//!   visible while connected with a heartbeat pings at once ([`Network`], each
+//!   behaviour on by default). The back/forward cache: the connection is closed
+//!   cleanly as the page is cached (`pagehide` with `persisted`), keeping the outbox,
+//!   and reconnected at once when the page is shown again
+//!   ([`ReconnectConfig::back_forward_cache`], on by default). In a worker only
+//!   `online` applies (no document, no page events).
 //! - **Events**: the stream yields [`Event`]s: messages, `Open`, `Disconnected`,
 //!   `Reconnecting { attempt, delay }`, `AttemptFailed`, `ProviderFailed`, `Reconnected`, `Unsent`,
 //!   `Dropped`, and last `Closed` or `GaveUp`.
@@ -102,10 +111,13 @@ mod driver;
 mod error;
 mod event;
 mod heartbeat;
+mod network;
 mod outbox;
+mod page;
 mod policy;
 mod provider;
 mod shared;
+mod signal;
 mod socket;
 
 pub use backoff::{Backoff, DEFAULT_INITIAL_DELAY, DEFAULT_MAX_DELAY};
@@ -118,6 +130,7 @@ pub use driver::live_drivers;
 pub use error::{ReconnectError, SendError};
 pub use event::{DisconnectReason, Event, UnsentReason};
 pub use heartbeat::{Heartbeat, MIN_HEARTBEAT_INTERVAL};
+pub use network::Network;
 pub use outbox::{message_size, WhenFull};
 pub use policy::{Retry, RetryCause, RetryInfo, RetryPolicy};
 pub use provider::{Endpoint, Provider, ProviderError, DEFAULT_PROVIDER_TIMEOUT};

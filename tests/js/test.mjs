@@ -37,6 +37,12 @@
 //   throwing or nonsense policy reported with the backoff standing in; reconnect()
 //   after gaveUp starting over (nextEvent and onEvent); ready() and sendWhenReady() on
 //   both sockets; WasmSocket.connect(url, { reconnect }) giving a ReconnectingSocket;
+// - ReconnectingSocket and the browser's signals (dispatched by the tests, with
+//   navigator.onLine and document.visibilityState overridden on the instances): no
+//   attempt while offline, one within 100 ms of online; an attempt at once when the
+//   page becomes visible (not with attemptWhenVisible: false); pagehide / pageshow
+//   with persisted closing and reconnecting, the outbox sent in order; the listeners
+//   the network and backForwardCache options register, and their malformed values;
 // - time: connectTimeoutMs above 2^31 - 1 ms does not fire at once.
 //
 // Every await is bounded (wait()), and every test as a whole, so a hung socket fails
@@ -975,6 +981,151 @@ test("ReconnectingSocket: unread messages beyond maxBacklogMessages are dropped 
     ],
     "events",
   );
+});
+
+/**
+ * Overrides `navigator.onLine` and `document.visibilityState` on the instances (as the
+ * browser's own states cannot be set from a page) and dispatches the events that go
+ * with them; `restore()` removes the overrides.
+ */
+const signals = {
+  offline() {
+    Object.defineProperty(navigator, "onLine", { configurable: true, get: () => false });
+    window.dispatchEvent(new Event("offline"));
+  },
+  online() {
+    Object.defineProperty(navigator, "onLine", { configurable: true, get: () => true });
+    window.dispatchEvent(new Event("online"));
+  },
+  visibility(state) {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+    document.dispatchEvent(new Event("visibilitychange"));
+  },
+  page(type, persisted) {
+    window.dispatchEvent(new PageTransitionEvent(type, { persisted }));
+  },
+  restore() {
+    delete navigator.onLine;
+    delete document.visibilityState;
+  },
+};
+
+/** How many handshakes the echo server has received for `path`. */
+async function requests(path) {
+  return Number(await wait(admin(`/admin/requests?path=${path}`), `requests for ${path}`));
+}
+
+test("ReconnectingSocket waits while offline, then attempts once, at once, on online", async () => {
+  try {
+    const before = await requests("/echo");
+    signals.offline();
+    const ws = reconnecting("/echo", { initialDelayMs: 50, jitter: 0 });
+    deepEq(await wait(ws.nextEvent(), "offline"), { type: "offline" }, "first event");
+    ws.sendText("waited");
+    await sleep(400);
+    eq(await requests("/echo"), before, "attempts while offline");
+    signals.online();
+    const onlineAt = performance.now();
+    deepEq(await wait(ws.nextEvent(), "open"), { type: "open" }, "after online");
+    const took = performance.now() - onlineAt;
+    assert(took <= 100, `opened ${took} ms after online`);
+    deepEq(await wait(ws.nextEvent(), "echo"), { type: "message", data: "waited" }, "the outbox");
+    eq(await requests("/echo"), before + 1, "attempts after online");
+  } finally {
+    signals.restore();
+  }
+});
+
+test("ReconnectingSocket attempts at once when the page becomes visible; not with attemptWhenVisible: false", async () => {
+  try {
+    for (const on of [true, false]) {
+      const ws = reconnecting("/close?code=4000", {
+        initialDelayMs: 5_000,
+        jitter: 0,
+        network: { attemptWhenVisible: on },
+      });
+      deepEq(
+        (await eventsUntil(ws, "reconnecting")).map((e) => e.type),
+        ["open", "disconnected", "reconnecting"],
+        "events",
+      );
+      signals.visibility("hidden");
+      signals.visibility("visible");
+      const visibleAt = performance.now();
+      if (on) {
+        deepEq(await wait(ws.nextEvent(), "reconnected"), { type: "reconnected", attempt: 1 }, "after visible");
+        const took = performance.now() - visibleAt;
+        assert(took <= 100, `reconnected ${took} ms after visible`);
+      } else {
+        const next = await Promise.race([ws.nextEvent(), sleep(400).then(() => "nothing")]);
+        eq(next, "nothing", "with attemptWhenVisible: false");
+      }
+      free(ws);
+    }
+  } finally {
+    signals.restore();
+  }
+});
+
+test("ReconnectingSocket steps aside for the back/forward cache and sends what waited in order", async () => {
+  const ws = reconnecting("/echo", { initialDelayMs: 50, jitter: 0 });
+  deepEq(await wait(ws.nextEvent(), "open"), { type: "open" }, "first event");
+  signals.page("pagehide", false);
+  signals.page("pagehide", true);
+  deepEq(
+    await wait(ws.nextEvent(), "disconnected"),
+    { type: "disconnected", buffered: 0, reason: "pageHidden" },
+    "pagehide (persisted)",
+  );
+  eq(ws.isOpen, false, "isOpen while hidden");
+  ws.sendText("b");
+  ws.sendText("c");
+  eq(ws.queuedMessages, 2, "queuedMessages while hidden");
+  signals.page("pageshow", true);
+  deepEq(
+    await wait(ws.nextEvent(), "reconnecting"),
+    { type: "reconnecting", attempt: 1, delayMs: 0 },
+    "pageshow (persisted)",
+  );
+  deepEq(await wait(ws.nextEvent(), "reconnected"), { type: "reconnected", attempt: 1 }, "reconnected");
+  ws.sendText("d");
+  const echoes = [];
+  while (echoes.length < 3) echoes.push((await wait(ws.nextEvent(), "echo")).data);
+  deepEq(echoes, ["b", "c", "d"], "in order");
+
+  const off = reconnecting("/echo", { backForwardCache: false });
+  deepEq(await wait(off.nextEvent(), "open"), { type: "open" }, "first event");
+  signals.page("pagehide", true);
+  const next = await Promise.race([off.nextEvent(), sleep(300).then(() => "nothing")]);
+  eq(next, "nothing", "with backForwardCache: false");
+  eq(off.isOpen, true, "still open");
+  signals.page("pageshow", true);
+});
+
+test("ReconnectingSocket's network and backForwardCache options: listeners, and malformed values", async () => {
+  const url = `${ECHO}/echo`;
+  await sleep(50);
+  const before = liveListeners();
+  const all = new ReconnectingSocket(url);
+  // online, visibilitychange, pagehide and pageshow, before any connection.
+  eq(liveListeners() - before, 4, "listeners by default");
+  all.free();
+  await sleep(50);
+  const none = new ReconnectingSocket(url, { reconnect: { network: false, backForwardCache: false } });
+  eq(liveListeners() - before, 0, "listeners with both off");
+  none.free();
+  await sleep(50);
+  eq(liveListeners(), before, "listeners after free()");
+  const bad = [
+    [{ reconnect: { network: 5 } }, "TypeError", "network must be an object or false"],
+    [{ reconnect: { network: true } }, "TypeError", "network must be an object or false"],
+    [{ reconnect: { network: { waitWhileOffline: "no" } } }, "TypeError", "waitWhileOffline must be a boolean"],
+    [{ reconnect: { network: { pingWhenVisible: 1 } } }, "TypeError", "pingWhenVisible must be a boolean"],
+    [{ reconnect: { backForwardCache: "yes" } }, "TypeError", "backForwardCache must be a boolean"],
+  ];
+  for (const [options, name, part] of bad) {
+    throws(() => new ReconnectingSocket(url, options), name, show(options), part);
+  }
 });
 
 test("ReconnectingSocket refuses malformed options, URLs and policies", async () => {

@@ -5,10 +5,11 @@
 //!
 //! - the binary runs where it says (the global scope's constructor, no `window`)
 //! - connect, messages, close, backpressure, reconnect (its policies and providers
-//!   too) and heartbeat, whole: the
-//!   helpers they share (tests/common) use only what workers have (`WebSocket`,
-//!   `setTimeout`, `location`); the admin paths see the runner's origin, as from
-//!   the page
+//!   too), heartbeat and network, whole: the helpers they share (tests/common) use
+//!   only what workers have (`WebSocket`, `setTimeout`, `location`); the admin paths
+//!   see the runner's origin, as from the page; network's `online` / `offline` fire
+//!   on the worker's global scope, and its document and page tests check that nothing
+//!   listens there
 //! - not here: canvas (the library draws into an `HtmlCanvasElement`, which a
 //!   worker has no document to make), lifetimes and memory (about the page's
 //!   listeners and heap; nothing in them differs in a worker)
@@ -47,6 +48,8 @@ mod connect;
 mod heartbeat;
 #[path = "../messages.rs"]
 mod messages;
+#[path = "../network.rs"]
+mod network;
 #[path = "../reconnect.rs"]
 mod reconnect;
 #[path = "../reconnect_policy.rs"]

@@ -435,9 +435,10 @@ fn consumer_checks(chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
 }
 
 /// The JavaScript API: `cargo xtask pack`, the test page in headless Chromium (see
-/// `tests/js/run.mjs`), and `tsc --strict` on the TypeScript example against the
-/// generated `.d.ts`.
+/// `tests/js/run.mjs`), the reconnecting socket end to end (`tests/e2e/tests/network.rs`),
+/// and `tsc --strict` on the TypeScript example against the generated `.d.ts`.
 fn js_api_checks(route: Route, chromedriver: Option<std::path::PathBuf>) -> Vec<Check> {
+    let network_driver = chromedriver.clone();
     vec![
         Check::new("js package (cargo xtask pack)", false, move |ctx, _| {
             Ok(Action::Run(js_api::pack_command(ctx, route)?))
@@ -454,6 +455,23 @@ fn js_api_checks(route: Route, chromedriver: Option<std::path::PathBuf>) -> Vec<
                 None => Action::Skip("Chromium was not set up (--browser firefox)".to_owned()),
             })
         }),
+        // The reconnecting socket in a page as the package ships it, with the network
+        // emulated offline through DevTools and a real navigation away and back (the
+        // back/forward cache); the test serves the page and an echo server itself.
+        Check::new(
+            "reconnect end-to-end: offline, back/forward cache (chrome)",
+            false,
+            move |ctx, _| {
+                Ok(match network_driver.as_deref() {
+                    Some(driver) => {
+                        let mut cmd = cargo(ctx, &["test", "-p", "demo-e2e", "--test", "network"]);
+                        cmd.env("CHROMEDRIVER", driver);
+                        Action::Run(cmd)
+                    }
+                    None => Action::Skip("Chromium was not set up (--browser firefox)".to_owned()),
+                })
+            },
+        ),
         Check::new("npm ci (examples/ts)", false, |ctx, _| {
             let dir = ctx.root.join(js_api::TS_EXAMPLE);
             Ok(match js_api::npm_ci_command(ctx, &dir) {
@@ -685,6 +703,7 @@ mod tests {
                 "demo end-to-end (chrome)",
                 "js package (cargo xtask pack)",
                 "js api tests (chrome)",
+                "reconnect end-to-end: offline, back/forward cache (chrome)",
                 "npm ci (examples/ts)",
                 "tsc --strict (examples/ts)",
                 "build leptos-chat (cargo, wasm-bindgen)",

@@ -134,9 +134,14 @@ expect<Equals<Reconnecting<"ready">, () => Promise<void>>>();
 expect<Equals<Reconnecting<"sendWhenReady">, (data: string | Uint8Array | ArrayBuffer | Blob) => Promise<void>>>();
 expect<Equals<Reconnecting<"isOpen">, boolean>>();
 expect<Equals<Reconnecting<"queuedMessages">, number>>();
-expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "attemptFailed" | "providerFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
+expect<Equals<ReconnectEvent["type"], "message" | "open" | "reconnected" | "disconnected" | "reconnecting" | "offline" | "attemptFailed" | "providerFailed" | "unsent" | "dropped" | "gaveUp" | "closed">>();
 expect<Equals<Extract<ReconnectEvent, { type: "providerFailed" }>, { type: "providerFailed"; attempt: number; error: WsError }>>();
 expect<Equals<Extract<WsErrorName, "ProviderFailed" | "ProviderTimeout">, "ProviderFailed" | "ProviderTimeout">>();
+expect<Equals<Extract<ReconnectEvent, { type: "disconnected" }>["reason"], "closed" | "heartbeatTimeout" | "requested" | "receiveLimit" | "pageHidden">>();
+expect<Equals<ReconnectOptions["backForwardCache"], boolean | undefined>>();
+expect<Equals<Exclude<ReconnectOptions["network"], undefined | false>["waitWhileOffline"], boolean | undefined>>();
+// @ts-expect-error network is an object of booleans, or false
+const networkOn: ReconnectOptions = { network: true };
 expect<Equals<Extract<ReconnectEvent, { type: "dropped" }>, { type: "dropped"; messages: number; bytes: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "reconnecting" }>, { type: "reconnecting"; attempt: number; delayMs: number }>>();
 expect<Equals<Extract<ReconnectEvent, { type: "attemptFailed" }>["error"], WsError>>();

@@ -144,6 +144,10 @@ async function reconnectingFeed(url: string): Promise<void> {
       outbox: { maxMessages: 100, maxBytes: 64 * 1024, whenFull: "dropOldest" },
       replay: true,
       heartbeat: { intervalMs: 15_000, timeoutMs: 5_000, message: "ping", reply: "ping" },
+      // Wait while the browser is offline and attempt at once when it is back, but do
+      // not cut a delay short just because the tab became visible.
+      network: { waitWhileOffline: true, attemptWhenOnline: true, attemptWhenVisible: false },
+      backForwardCache: true,
     },
   };
   using feed = new ReconnectingSocket(url, options);
@@ -158,6 +162,9 @@ async function reconnectingFeed(url: string): Promise<void> {
         break;
       case "reconnecting":
         console.log(`attempt ${event.attempt} in ${event.delayMs} ms`);
+        break;
+      case "offline":
+        console.warn("offline: waiting for the network");
         break;
       case "attemptFailed":
       case "providerFailed":

@@ -3,6 +3,8 @@
 //! guard, Chromium's capabilities, waits that always end, and a built page served by an
 //! in-process echo server.
 
+pub mod cacheable;
+
 use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
