@@ -215,7 +215,16 @@ impl Drop for Socket {
             // 1000 is always a valid code; close() cannot throw for it.
             let _ = self.raw.close_with_code_and_reason(1000, "");
         }
-        if state != ReadyState::Closed && self.core.closed_futures.get() > 0 {
+        // Not by the ready state: it is already `Closed` at the `error` event that
+        // comes before `close`, and a handle dropped there must not leave a `closed()`
+        // future waiting for an event no one records. A borrowed inbox counts as not
+        // recorded (keeping the listener is harmless).
+        let recorded = self
+            .core
+            .inbox
+            .try_borrow()
+            .is_ok_and(|inbox| inbox.close_event().is_some());
+        if !recorded && self.core.closed_futures.get() > 0 {
             // A `closed()` future still waits: keep listening for the close event alone,
             // which the listener records in the inbox for it. (A `ready()` future needs
             // none: it sees the state at its next look.)

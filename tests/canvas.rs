@@ -19,7 +19,10 @@
 //! - the size limit: a ~100 KB PNG declaring 30000x30000, and JPEG, WebP (VP8X, VP8L,
 //!   VP8) and GIF headers declaring too much, are refused with `TooLarge` from their
 //!   header, as bytes and as Blobs (of which only the first 4 KiB are read): nothing is
-//!   decoded, the canvas is unchanged, and a normal draw works after
+//!   decoded, the canvas is unchanged, and a normal draw works after; so are a GIF
+//!   whose 1x1 screen holds a 30000x30000 first image (after a color table and
+//!   extensions) and a JPEG with junk bytes before its frame header; a JPEG whose scan
+//!   data comes before any frame header is `NotAnImage`, undecoded
 //! - the headers of real PNG, JPEG and WebP images from the browser's encoder are read
 //!   right (a limit one pixel below refuses them undecoded, one at their size draws)
 //! - other formats (SVG) are checked at their decoded size, before the canvas is resized
@@ -878,6 +881,48 @@ fn gif(width: u16, height: u16) -> Vec<u8> {
     gif
 }
 
+/// A GIF whose logical screen is 1x1 and whose first image, after a global color
+/// table, a graphic control extension and a comment of two sub-blocks, is
+/// `width`x`height` at (`left`, 0): decoders grow the screen to fit it.
+fn gif_with_a_larger_image(left: u16, width: u16, height: u16) -> Vec<u8> {
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&[1, 0, 1, 0, 0x80, 0, 0]);
+    gif.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
+    gif.extend_from_slice(&[0x21, 0xf9, 4, 0, 0, 0, 0, 0]);
+    gif.extend_from_slice(&[0x21, 0xfe, 5]);
+    gif.extend_from_slice(b"hello");
+    gif.push(200);
+    gif.extend(std::iter::repeat_n(b'.', 200));
+    gif.push(0);
+    gif.push(0x2c);
+    for value in [left, 0, width, height] {
+        gif.extend_from_slice(&value.to_le_bytes());
+    }
+    gif.extend_from_slice(&[0, 2, 2, 0x4c, 0x01, 0, 0x3b]);
+    gif
+}
+
+/// [`huge_jpeg`] with 100 junk bytes, then a stuffed `0xff 0x00`, before the frame
+/// header: libjpeg skips both.
+fn jpeg_with_junk(width: u16, height: u16) -> Vec<u8> {
+    let mut jpeg = huge_jpeg(width, height);
+    let frame = 6 + 14 + 2 + 6002;
+    assert_eq!(&jpeg[frame..frame + 2], &[0xff, 0xc0]);
+    let mut junk = vec![0x20; 100];
+    junk.extend_from_slice(&[0xff, 0x00]);
+    jpeg.splice(frame..frame, junk);
+    jpeg
+}
+
+/// A JPEG whose scan data starts before any frame header.
+fn jpeg_without_a_frame() -> Vec<u8> {
+    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe0, 0, 16];
+    jpeg.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    jpeg.extend_from_slice(&[0xff, 0xda, 0, 12, 3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0]);
+    jpeg.extend(std::iter::repeat_n(0x55, 200));
+    jpeg
+}
+
 fn raw_header(width: u32, height: u32) -> Vec<u8> {
     let mut bytes = b"RGBA".to_vec();
     bytes.extend_from_slice(&width.to_le_bytes());
@@ -969,6 +1014,18 @@ async fn an_image_declaring_a_huge_size_is_refused_from_its_header_before_decodi
             defaults,
             (65_535, 65_535),
         ),
+        (
+            "GIF screen 1x1, first image 30000x30000 at left 100",
+            gif_with_a_larger_image(100, 30_000, 30_000),
+            defaults,
+            (30_100, 30_000),
+        ),
+        (
+            "JPEG 30000x30000 after junk bytes",
+            jpeg_with_junk(30_000, 30_000),
+            defaults,
+            (30_000, 30_000),
+        ),
     ];
     let original = pattern(30, 20, 10);
     let destination = painted(&original);
@@ -978,6 +1035,24 @@ async fn an_image_declaring_a_huge_size_is_refused_from_its_header_before_decodi
         refused(what, *options, &destination, &as_bytes, &expected).await;
         let as_blob = Message::Blob(blob(bytes));
         refused(what, *options, &destination, &as_blob, &expected).await;
+    }
+    // A JPEG without a frame header before its scan data is no image to decode.
+    let no_frame = jpeg_without_a_frame();
+    let expected = CanvasError::NotAnImage {
+        reason: "a JPEG with scan data or its end before a frame header".to_owned(),
+    };
+    for message in [
+        Message::Binary(no_frame.clone()),
+        Message::Blob(blob(&no_frame)),
+    ] {
+        refused(
+            "JPEG without a frame",
+            defaults,
+            &destination,
+            &message,
+            &expected,
+        )
+        .await;
     }
     assert_eq!(snapshot(&destination), original);
 

@@ -310,11 +310,9 @@ async fn a_reconnecting_socket_never_read_stays_within_a_fixed_bound() {
     })
     .await;
     let payload = pattern(1024, 7);
-    // Sampled once the unread messages have surely reached the default bound: the
-    // first sample (70,000 sent) may come before the last echoes that fill it have
-    // arrived on a slow machine, and the queue grows once more when they do (to hold
-    // the bound plus the events), so the warm-up ends at the second (80,000 sent).
-    let mut samples = Samples::new("unread message", 2);
+    // Sampled once every echo sent for has arrived, from 70,000 on: the unread
+    // messages have then reached the default bound.
+    let mut samples = Samples::new("unread message", 1);
     for batch in 0..MESSAGES / BATCH {
         for _ in 0..BATCH {
             ws.send_bytes(&payload).expect("send");
@@ -327,8 +325,16 @@ async fn a_reconnecting_socket_never_read_stays_within_a_fixed_bound() {
         .await;
         let sent = (batch + 1) * BATCH;
         if sent % 10_000 == 0 && sent > DEFAULT_MAX_BACKLOG_MESSAGES {
-            // The echoes of this batch arrive meanwhile.
-            common::settle(50).await;
+            let sent = u64::try_from(sent).unwrap_or(u64::MAX);
+            // Every echo so far has arrived (and those over the bound were dropped):
+            // a slow machine would otherwise sample messages still on their way.
+            wait("the echoes to arrive", async {
+                while ws.received_messages() < sent {
+                    common::settle(5).await;
+                }
+            })
+            .await;
+            assert_eq!(ws.received_messages(), sent, "echoes");
             samples.take(u32::try_from(sent).unwrap_or_default());
         }
     }

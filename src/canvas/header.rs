@@ -1,8 +1,14 @@
 //! The size an encoded image declares in its header, read in Rust from its first
-//! bytes (PNG `IHDR`, GIF logical screen, JPEG `SOF`, WebP `VP8 `/`VP8L`/`VP8X`), so
-//! that an image above the size limit is refused before the browser decodes anything.
-//! From a Blob only the bytes needed are read: 30 for PNG, GIF and WebP, and for JPEG
-//! the segment headers up to the frame header, a 4 KiB window at a time.
+//! bytes (PNG `IHDR`, GIF logical screen and first image descriptor, JPEG `SOF`, WebP
+//! `VP8 `/`VP8L`/`VP8X`), so that an image above the size limit is refused before the
+//! browser decodes anything. From a Blob only the bytes needed are read: 30 for PNG
+//! and WebP, and for GIF and JPEG the blocks or segment headers up to the first image
+//! or frame header, a 4 KiB window at a time.
+//!
+//! The walks skip what the browsers' decoders skip (JPEG fill bytes and junk between
+//! segments, as libjpeg's `next_marker` does; GIF extension blocks), so an image they
+//! would decode cannot slip past the check; a GIF or JPEG whose first image cannot be
+//! found within a bounded walk is refused as not an image.
 
 use web_sys::Blob;
 
@@ -12,8 +18,13 @@ use crate::read_blob;
 /// How many bytes of a Blob one read fetches (at least).
 const WINDOW: usize = 4096;
 
-/// The JPEG segments walked looking for the frame header before giving up.
+/// The JPEG segments (or 4 KiB windows of junk between them) walked looking for the
+/// frame header before giving up.
 const MAX_JPEG_SEGMENTS: usize = 4096;
+
+/// The GIF blocks and sub-blocks walked looking for the first image descriptor before
+/// giving up (a 255-byte sub-block each: up to 16 MiB of extensions).
+const MAX_GIF_BLOCKS: usize = 65_536;
 
 const PNG_SIGNATURE: [u8; 8] = *b"\x89PNG\r\n\x1a\n";
 
@@ -72,16 +83,20 @@ impl<'a> Source<'a> {
 /// WebP whose header can be read; `None` for other formats and malformed headers
 /// (left to the browser's decoder).
 ///
+/// A GIF's size is the larger of its logical screen and its first image's extent
+/// (decoders grow the screen to fit the first frame).
+///
 /// # Errors
-/// [`CanvasError::NotAnImage`] for a JPEG with no frame header in its first
-/// 4096 segments; the errors of reading a Blob.
+/// [`CanvasError::NotAnImage`] for a JPEG without a readable frame header before its
+/// scan data, its end or 4096 segments, and for a GIF whose first image descriptor
+/// does not come within 65,536 blocks; the errors of reading a Blob.
 pub(crate) async fn declared_size(source: &mut Source<'_>) -> Result<Option<(u32, u32)>> {
     let head = source.read(0, 30).await?.to_vec();
     if head.starts_with(&PNG_SIGNATURE) {
         return Ok(png(&head));
     }
     if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
-        return Ok(gif(&head));
+        return gif(source, &head).await;
     }
     if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
         return Ok(webp(&head));
@@ -119,10 +134,61 @@ fn png(head: &[u8]) -> Option<(u32, u32)> {
     Some((word(16)?, word(20)?))
 }
 
-/// GIF: the logical screen's width and height, little-endian `u16`, after the
-/// 6-byte signature.
-fn gif(head: &[u8]) -> Option<(u32, u32)> {
-    Some((le16(head, 6)?, le16(head, 8)?))
+/// GIF: the logical screen's width and height (little-endian `u16` after the 6-byte
+/// signature), grown to the first image's extent: after the global color table (if
+/// the screen's flags say there is one) and any extension blocks (`0x21`, a label,
+/// then sub-blocks to an empty one), the image descriptor (`0x2c`) holds the image's
+/// left, top, width and height. A trailer or unknown block first: the screen's size
+/// (no image follows that a decoder would draw).
+async fn gif(source: &mut Source<'_>, head: &[u8]) -> Result<Option<(u32, u32)>> {
+    let (Some(screen_width), Some(screen_height), Some(&flags)) =
+        (le16(head, 6), le16(head, 8), head.get(10))
+    else {
+        return Ok(None);
+    };
+    let mut at: u64 = 13;
+    if flags & 0x80 != 0 {
+        at += 3 << ((flags & 0x07) + 1);
+    }
+    let mut blocks = 0;
+    while blocks < MAX_GIF_BLOCKS {
+        blocks += 1;
+        let block = source.read(at, 10).await?;
+        match block.first() {
+            Some(0x2c) => {
+                let extent =
+                    |offset: usize, size: usize| Some(le16(block, offset)? + le16(block, size)?);
+                return Ok(Some(match (extent(1, 5), extent(3, 7)) {
+                    (Some(width), Some(height)) => {
+                        (screen_width.max(width), screen_height.max(height))
+                    }
+                    // Cut inside the descriptor: no image to decode.
+                    _ => (screen_width, screen_height),
+                }));
+            }
+            Some(0x21) => {
+                // The introducer and the label, then the sub-blocks.
+                at += 2;
+                loop {
+                    blocks += 1;
+                    if blocks > MAX_GIF_BLOCKS {
+                        break;
+                    }
+                    let Some(&size) = source.read(at, 1).await?.first() else {
+                        return Ok(Some((screen_width, screen_height)));
+                    };
+                    at += 1 + u64::from(size);
+                    if size == 0 {
+                        break;
+                    }
+                }
+            }
+            _ => return Ok(Some((screen_width, screen_height))),
+        }
+    }
+    Err(CanvasError::NotAnImage {
+        reason: format!("a GIF with no image in its first {MAX_GIF_BLOCKS} blocks"),
+    })
 }
 
 /// WebP: `RIFF`, size, `WEBP`, then the first chunk: `VP8 ` (lossy: a key frame's
@@ -151,32 +217,51 @@ fn webp(head: &[u8]) -> Option<(u32, u32)> {
 
 /// JPEG: walks the segments after `SOI` to the first frame header (`SOF0`..`SOF15`
 /// but `DHT`, `JPG` and `DAC`), which holds the height and width as big-endian `u16`.
+/// Bytes other than `0xff` between segments are skipped to the next `0xff`, and a
+/// `0xff` followed by `0x00` is junk too, as libjpeg's `next_marker` skips them.
 async fn jpeg(source: &mut Source<'_>) -> Result<Option<(u32, u32)>> {
+    let not_an_image = |why: &str| CanvasError::NotAnImage {
+        reason: format!("a JPEG {why}"),
+    };
     let mut at: u64 = 2;
     for _ in 0..MAX_JPEG_SEGMENTS {
         // Marker (0xff, kind), length (2 bytes), then for a frame header: precision,
         // height, width.
         let segment = source.read(at, 9).await?;
-        let (Some(&0xff), Some(&kind)) = (segment.first(), segment.get(1)) else {
-            return Ok(None);
+        let (Some(&first), Some(&kind)) = (segment.first(), segment.get(1)) else {
+            return Err(not_an_image("that ends before its frame header"));
         };
+        if first != 0xff {
+            // Junk between segments: on to the next 0xff (in this window, or after it).
+            let window = source.read(at, WINDOW).await?;
+            at += window
+                .iter()
+                .position(|&byte| byte == 0xff)
+                .unwrap_or(window.len()) as u64;
+            continue;
+        }
         match kind {
-            // A fill byte before a marker.
+            // A fill byte before a marker, or a stuffed zero (junk here).
             0xff => at += 1,
-            // Markers without a length.
-            0x01 | 0xd0..=0xd8 => at += 2,
+            0x00 | 0x01 | 0xd0..=0xd8 => at += 2,
             0xc0..=0xcf if !matches!(kind, 0xc4 | 0xc8 | 0xcc) => {
-                return Ok(be16(segment, 7).zip(be16(segment, 5)));
+                return match be16(segment, 7).zip(be16(segment, 5)) {
+                    Some(size) => Ok(Some(size)),
+                    None => Err(not_an_image("cut inside its frame header")),
+                };
             }
-            // Scan data or the end before any frame header.
-            0xd9 | 0xda => return Ok(None),
+            0xd9 | 0xda => {
+                return Err(not_an_image(
+                    "with scan data or its end before a frame header",
+                ))
+            }
             _ => match be16(segment, 2) {
                 Some(len) if len >= 2 => at += 2 + u64::from(len),
-                _ => return Ok(None),
+                _ => return Err(not_an_image("with a segment of a malformed length")),
             },
         }
     }
-    Err(CanvasError::NotAnImage {
-        reason: format!("a JPEG with no frame header in its first {MAX_JPEG_SEGMENTS} segments"),
-    })
+    Err(not_an_image(&format!(
+        "with no frame header in its first {MAX_JPEG_SEGMENTS} segments"
+    )))
 }

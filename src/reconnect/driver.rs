@@ -509,6 +509,9 @@ impl Driver {
 
     /// Runs an open connection until it is lost or closed, or the socket is dropped.
     async fn connected(&self, ws: &mut WebSocket) -> Lost {
+        // A limit broken by an earlier connection (if its close was never read) is not
+        // this one's.
+        self.failure.borrow_mut().take();
         let mut heartbeat = self.config.heartbeat.clone().map(HeartbeatTimer::start);
         let mut closing = false;
         poll_fn(|cx| {

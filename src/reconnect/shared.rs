@@ -65,6 +65,8 @@ pub(crate) struct Shared {
     /// Received messages in `events`, and their bytes.
     messages: usize,
     bytes: usize,
+    /// Every message received, queued or dropped.
+    pub(crate) received: u64,
     stream_waker: Option<Waker>,
     command: Option<Command>,
     driver_waker: Option<Waker>,
@@ -92,6 +94,7 @@ impl Shared {
             limits,
             messages: 0,
             bytes: 0,
+            received: 0,
             stream_waker: None,
             command: None,
             driver_waker: None,
@@ -114,6 +117,7 @@ impl Shared {
     /// the stream's waker.
     #[must_use]
     pub(crate) fn receive(&mut self, data: JsValue, size: usize) -> Option<Waker> {
+        self.received += 1;
         let fits = self.messages < self.limits.max_backlog_messages
             && self.bytes.saturating_add(size) <= self.limits.max_backlog_bytes;
         if fits {

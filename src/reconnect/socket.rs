@@ -356,6 +356,15 @@ impl ReconnectingSender {
         self.shared.borrow().phase == Phase::Open
     }
 
+    /// How many messages this socket has received over all its connections (the
+    /// driver reads them as they arrive, whether or not the stream is read; those
+    /// over the backlog bound are counted too); for tests and diagnostics.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn received_messages(&self) -> u64 {
+        self.shared.borrow().received
+    }
+
     /// How many messages wait in the outbox.
     #[must_use]
     pub fn queued_messages(&self) -> usize {
