@@ -7,8 +7,9 @@
 //! - closing twice is harmless
 //! - a server-initiated close ends the stream and reports code, reason, wasClean
 //! - an abrupt drop yields `AbnormalClose` (1006, not clean), then the end
-//! - the last handle dropped at the `error` event (the socket already CLOSED, its
-//!   `close` event yet to come) still resolves a `closed()` future made before
+//! - the last handle dropped at the `error` event of a refused handshake (the socket
+//!   already CLOSED, its `close` event yet to come) still resolves a `closed()`
+//!   future made before
 //! - send before open and after close give `NotOpen`, as does the Sink
 //! - `CloseCode` converts losslessly to and from u16
 
@@ -150,36 +151,36 @@ async fn an_abrupt_drop_is_an_abnormal_close_then_the_end() {
 
 #[wasm_bindgen_test]
 async fn the_last_handle_dropped_at_the_error_event_still_resolves_closed() {
-    // At `error` the browser has already set CLOSED, but `close` is yet to come: a
-    // `closed()` future made before the drop must still get its event.
-    let ws = wait("connect", WebSocket::connect(&url("/abrupt?after=1")))
-        .await
-        .expect("connect");
+    // At `error` (here: the server refuses the handshake) the browser has already set
+    // CLOSED, but `close` is yet to come: a `closed()` future made before the drop
+    // must still get its event.
+    let ws = WebSocket::builder(url("/reject"))
+        .build()
+        .expect("open a socket");
     let closed = ws.closed();
     let slot = Rc::new(RefCell::new(Some(ws)));
     let state_at_error = Rc::new(Cell::new(None));
     let subscription = {
-        let slot = Rc::clone(&slot);
+        let taken_from = Rc::clone(&slot);
         let state_at_error = Rc::clone(&state_at_error);
         let handle = slot.borrow();
         let Some(ws) = handle.as_ref() else {
             panic!("the socket is in its slot");
         };
         ws.on_error(move || {
-            if let Some(ws) = slot.borrow_mut().take() {
+            if let Some(ws) = taken_from.borrow_mut().take() {
                 state_at_error.set(Some(ws.ready_state()));
                 drop(ws);
             }
         })
     };
-    for i in 0..2 {
-        if let Some(ws) = slot.borrow().as_ref() {
-            ws.send_text(&format!("m{i}")).expect("send");
-        }
-    }
     let event = wait("closed after the drop at the error event", closed).await;
     assert_eq!((event.code, event.was_clean), (1006, false));
     assert_eq!(state_at_error.get(), Some(ReadyState::Closed));
+    assert!(
+        slot.borrow().is_none(),
+        "the socket was dropped at the error event"
+    );
     drop(subscription);
 }
 
