@@ -23,6 +23,29 @@ impl WebSocketSender {
     /// arrival order, alongside the stream (which still receives them too, unless its
     /// receiver was dropped).
     ///
+    /// Reading by callbacks alone? [`split`](crate::WebSocket::split) the socket and
+    /// drop the [`WebSocketReceiver`](crate::WebSocketReceiver): while a receiver
+    /// lives, the stream keeps every message for it too, and once more than
+    /// [`max_backlog`](crate::WebSocketBuilder::max_backlog) wait unread (65,536 by
+    /// default) the socket is closed with
+    /// [`CLOSE_BACKLOG_FULL`](crate::CLOSE_BACKLOG_FULL).
+    ///
+    /// ```no_run
+    /// use wasm_websocket::WebSocket;
+    ///
+    /// # async fn run() -> Result<(), wasm_websocket::Error> {
+    /// let (sender, receiver) = WebSocket::connect("wss://example.com/feed").await?.split();
+    /// drop(receiver); // messages now go to callbacks only
+    /// // Messages reach the callback while the subscription is kept.
+    /// let subscription = sender.on_message(|message| {
+    ///     // ...
+    /// #   let _ = message;
+    /// });
+    /// # drop(subscription);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// A message over the size limit
     /// ([`max_message_size`](crate::WebSocketBuilder::max_message_size)) is not handed
     /// over (nor copied into wasm memory): the socket is closed with
