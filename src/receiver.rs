@@ -32,6 +32,19 @@ pub struct WebSocketReceiver {
     pub(crate) socket: Rc<Socket>,
 }
 
+impl WebSocketReceiver {
+    /// Stops taking new messages: those already received stay readable, in order
+    /// (still as the browser made them until read), then the stream ends with the
+    /// close as usual. Messages from now on reach only
+    /// [`on_message`](crate::WebSocketSender::on_message) callbacks. For a reader
+    /// that hands over to callbacks (the JS package's `onMessage`) without copying
+    /// its backlog into wasm memory at once.
+    #[doc(hidden)]
+    pub fn stop_queueing(&self) {
+        self.socket.stop_listening();
+    }
+}
+
 impl Drop for WebSocketReceiver {
     fn drop(&mut self) {
         self.socket.stop_receiving();

@@ -178,13 +178,18 @@ impl Socket {
         Rc::clone(&self.core)
     }
 
-    /// The receiving half is gone: stop listening for messages and free those kept.
-    /// The callbacks of [`on_message`](crate::WebSocketSender::on_message) have
-    /// listeners of their own, so they still get every message.
-    pub(crate) fn stop_receiving(&self) {
+    /// Stops listening for messages for the stream: those kept stay readable. The
+    /// callbacks of [`on_message`](crate::WebSocketSender::on_message) have listeners
+    /// of their own, so they still get every message.
+    pub(crate) fn stop_listening(&self) {
         if let Some(listener) = &self.listener {
             listener.remove("message");
         }
+    }
+
+    /// The receiving half is gone: stop listening for messages and free those kept.
+    pub(crate) fn stop_receiving(&self) {
+        self.stop_listening();
         if let Ok(mut inbox) = self.inbox.try_borrow_mut() {
             inbox.discard_messages();
         }

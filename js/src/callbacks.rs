@@ -39,7 +39,7 @@ impl WasmSocket {
         #[wasm_bindgen(unchecked_param_type = "(message: WsMessage) => void")] callback: JsValue,
     ) -> Result<(), JsValue> {
         let callback = function(callback, "onMessage")?;
-        self.reader.stop_queue(self.sender.closed());
+        self.reader.stop_queue();
         let subscription = self.sender.on_message_data(move |data| {
             if let Some(message) = event_data_to_js(data) {
                 call(&callback, &message);

@@ -7,14 +7,14 @@
 //! Messages are queued for `nextMessage()` until the first message callback is
 //! registered (`onMessage`). From then on the callbacks read them and the queue stops
 //! growing, so a page that reads only through callbacks keeps no message in memory;
-//! `nextMessage()` still hands out what was queued before, then `null` once the
-//! socket has closed.
+//! `nextMessage()` still hands out what was queued before (kept as the browser made
+//! them, converted one at a time as they are read), then `null` once the socket has
+//! closed, after rejecting once if it closed abnormally.
 
 use core::cell::RefCell;
-use core::future::{poll_fn, Future};
+use core::future::poll_fn;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
-use std::collections::VecDeque;
+use core::task::{Context, Poll};
 use std::rc::Rc;
 
 use futures_core::Stream;
@@ -24,36 +24,22 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::convert::message_to_js;
 use crate::error::to_js;
-use wasm_websocket::{Closed, Message, Result, WebSocketReceiver};
+use wasm_websocket::{Message, Result, WebSocketReceiver};
 
 /// The reading side of a [`WasmSocket`](crate::WasmSocket), shared with the promises
 /// of pending `nextMessage()` calls (which keep it, and so the socket, alive until
 /// they settle).
 #[derive(Debug)]
 pub(crate) struct Reader {
-    source: RefCell<Source>,
-    /// The waker of the call polling now, woken when the source changes under it.
-    waker: RefCell<Option<Waker>>,
+    receiver: RefCell<WebSocketReceiver>,
     /// The promise of the latest call, which the next call waits for.
     last: RefCell<Option<Promise>>,
-}
-
-#[derive(Debug)]
-enum Source {
-    /// Every message, from the socket's stream.
-    Stream(WebSocketReceiver),
-    /// Callbacks read the messages: what was queued before they did, then the close.
-    Callbacks {
-        queued: VecDeque<Result<Message>>,
-        closed: Closed,
-    },
 }
 
 impl Reader {
     pub(crate) fn new(receiver: WebSocketReceiver) -> Rc<Self> {
         Rc::new(Self {
-            source: RefCell::new(Source::Stream(receiver)),
-            waker: RefCell::new(None),
+            receiver: RefCell::new(receiver),
             last: RefCell::new(None),
         })
     }
@@ -80,35 +66,22 @@ impl Reader {
         promise
     }
 
-    /// Stops queueing messages (callbacks read them now): takes what the stream has
-    /// already received, then drops it so that the socket keeps no more.
-    pub(crate) fn stop_queue(&self, closed: Closed) {
-        let mut source = self.source.borrow_mut();
-        let Source::Stream(receiver) = &mut *source else {
-            return;
-        };
-        let mut queued = VecDeque::new();
-        let mut cx = Context::from_waker(Waker::noop());
-        while let Poll::Ready(Some(item)) = Pin::new(&mut *receiver).poll_next(&mut cx) {
-            queued.push_back(item);
-        }
-        *source = Source::Callbacks { queued, closed };
-        drop(source);
-        // A call waiting on the stream now waits on the new source.
-        if let Some(waker) = self.waker.borrow_mut().take() {
-            waker.wake();
+    /// Stops queueing messages (callbacks read them now): what the stream has already
+    /// received stays, unconverted, for `nextMessage()`; a call waiting meanwhile
+    /// gets the close.
+    pub(crate) fn stop_queue(&self) {
+        if let Ok(receiver) = self.receiver.try_borrow() {
+            receiver.stop_queueing();
         }
     }
 
     fn poll_next(&self, cx: &mut Context<'_>) -> Poll<Option<Result<Message>>> {
-        let poll = match &mut *self.source.borrow_mut() {
-            Source::Stream(receiver) => Pin::new(receiver).poll_next(cx),
-            Source::Callbacks { queued, closed } => match queued.pop_front() {
-                Some(item) => Poll::Ready(Some(item)),
-                None => Pin::new(closed).poll(cx).map(|_| None),
-            },
+        let Ok(mut receiver) = self.receiver.try_borrow_mut() else {
+            // Not reached (calls poll one at a time, never from inside a poll); were
+            // it, the call would look again.
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         };
-        *self.waker.borrow_mut() = poll.is_pending().then(|| cx.waker().clone());
-        poll
+        Pin::new(&mut *receiver).poll_next(cx)
     }
 }

@@ -17,7 +17,8 @@
 // - message order: 1,000 mixed messages through overlapping nextMessage() calls and
 //   through onMessage;
 // - nextMessage() after a clean close (null) and an abrupt one (AbnormalClose, then
-//   null); the queue handing over to onMessage;
+//   null); the queue handing over to onMessage (a 16 MiB backlog left unconverted
+//   when it does, then read in order);
 // - close(code?, reason?), closed, onClose, onError, server-initiated closes;
 // - free(): listeners removed, callbacks silenced, pending promises settled;
 // - callback exceptions reported without breaking delivery;
@@ -510,6 +511,33 @@ test("onMessage takes over from nextMessage(): each message goes to exactly one,
   }
   deepEq([...rest, ...seen], ["queued 2", "to the callback"], "nextMessage() then callbacks");
   eq(await next(ws), null, "null again after the close");
+});
+
+test("onMessage after a 16 MiB backlog: nothing copied into wasm at once, nextMessage() reads it in order", async () => {
+  const COUNT = 64;
+  const SIZE = 256 * 1024;
+  const ws = await connect();
+  for (let i = 0; i < COUNT; i++) {
+    const buffer = new Uint8Array(SIZE);
+    buffer[0] = i;
+    ws.sendArrayBuffer(buffer.buffer);
+  }
+  await until(() => ws.bufferedAmount === 0, "the sends to go out");
+  // Loopback echoes 16 MiB well within this; any that come later go to the callback.
+  await sleep(1_500);
+  const before = wasm.memory.buffer.byteLength;
+  const seen = [];
+  ws.onMessage((message) => seen.push(message[0]));
+  const grown = wasm.memory.buffer.byteLength - before;
+  assert(grown <= 1024 * 1024, `wasm memory grew by ${grown} bytes when onMessage took over`);
+  await sleep(300);
+  ws.close();
+  const read = [];
+  for (let message = await next(ws); message !== null; message = await next(ws)) {
+    read.push(message[0]);
+  }
+  assert(read.length >= COUNT / 2, `only ${read.length} echoes had arrived before onMessage`);
+  deepEq([...read, ...seen], [...Array(COUNT).keys()], "nextMessage() then callbacks, in order");
 });
 
 test("a nextMessage() pending when onMessage is registered moves to the new source", async () => {
@@ -1369,11 +1397,14 @@ test("WasmSocket.connect(url, { reconnect }) gives a ReconnectingSocket", async 
 
 // ---------------------------------------------------------------- runner
 
+/** The wasm module's exports, once `init()` has loaded it (its `memory` for the tests). */
+let wasm;
+
 async function run() {
   const log = document.getElementById("log");
   const results = [];
   window.__jsApiResults = results;
-  await wait(init(), "init() loads the wasm module", 20_000);
+  wasm = await wait(init(), "init() loads the wasm module", 20_000);
   for (const { name, fn } of tests) {
     if (FILTER && !name.includes(FILTER)) continue;
     const started = performance.now();
