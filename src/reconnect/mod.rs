@@ -56,7 +56,11 @@
 //!   [`max_backlog`](crate::WebSocketBuilder::max_backlog) messages and bytes wait.
 //!   Reconnecting would not help a reader that does not keep up, so what does not fit
 //!   is dropped and counted in one [`Event::Dropped`] where it would have been: a
-//!   socket whose stream is never read (a send-only user) keeps at most that bound.
+//!   socket whose stream is never read (a send-only user) keeps at most that bound
+//!   of messages. The other events are not bounded: a few per lost connection
+//!   (`Disconnected`, `Reconnecting`, `Reconnected`, tens of bytes each) wait until
+//!   read, so a send-only socket that reconnects for days should still drain its
+//!   stream now and then (for example in a task that reads and ignores it).
 //!
 //! # What is delivered
 //!
