@@ -87,6 +87,7 @@ mod sender;
 mod socket;
 mod state;
 mod stream;
+mod text;
 mod timer;
 mod url;
 mod view;

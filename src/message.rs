@@ -4,6 +4,7 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::text::text_from_js;
 use crate::{Error, Result};
 
 /// A WebSocket message.
@@ -95,7 +96,7 @@ impl Message {
     /// from the browser's ArrayBuffer into the returned `Vec`.
     pub(crate) fn from_event_data_of(data: JsValue, kind: DataKind) -> Result<Self> {
         match kind {
-            DataKind::Text => match data.as_string() {
+            DataKind::Text => match text_from_js(&data) {
                 Some(text) => Ok(Self::Text(text)),
                 None => Self::from_event_data(data),
             },
@@ -110,7 +111,7 @@ impl Message {
     /// Converts the `data` of a `MessageEvent` (when the message is read). One copy
     /// is made for binary data: from the browser's ArrayBuffer into the returned `Vec`.
     pub(crate) fn from_event_data(data: JsValue) -> Result<Self> {
-        if let Some(text) = data.as_string() {
+        if let Some(text) = text_from_js(&data) {
             return Ok(Self::Text(text));
         }
         match data.dyn_into::<ArrayBuffer>() {

@@ -1,6 +1,9 @@
 //! Sending and receiving: every kind of message, byte for byte and in order.
 //!
-//! - text, including multi-byte characters and the empty string
+//! - text, including multi-byte characters and the empty string; characters of every
+//!   UTF-8 width at the start, the middle and the end of short and 1 MiB texts, read
+//!   through the stream and through callbacks alike; a lone surrogate in a synthetic
+//!   message event becomes U+FFFD
 //! - binary of 0 bytes, 65,000 bytes and 16 MiB
 //! - an ArrayBuffer; only the bytes a typed-array view or DataView covers
 //! - a Blob sent, received as bytes; Blob receive mode hands Blobs over in order
@@ -39,6 +42,77 @@ async fn text_round_trips_with_multi_byte_characters() {
         ws.send_text(text).expect("send text");
         assert_eq!(next(&mut ws).await, Message::text(text));
     }
+}
+
+/// Texts with a character of `wide` at the start, in the middle and at the end of
+/// `len` ASCII characters, and `wide` alone repeated (at most 4,096 times).
+fn texts_around(wide: char, len: usize) -> Vec<String> {
+    let ascii: String = (0..len)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let half = len / 2;
+    vec![
+        format!("{wide}{ascii}"),
+        format!("{}{wide}{}", &ascii[..half], &ascii[half..]),
+        format!("{ascii}{wide}"),
+        std::iter::repeat_n(wide, len.clamp(1, 4096)).collect(),
+    ]
+}
+
+#[wasm_bindgen_test]
+async fn texts_of_every_character_width_arrive_whole_through_stream_and_callbacks() {
+    let mut ws = echo().await;
+    let (tx, mut from_callback) = mpsc::unbounded();
+    let _subscription = ws.on_message(move |message| {
+        let _ = tx.unbounded_send(message);
+    });
+    for wide in [
+        '\u{7f}',
+        '\u{80}',
+        'é',
+        '\u{7ff}',
+        '\u{800}',
+        '日',
+        '\u{ffff}',
+        '\u{10000}',
+        '🌍',
+        '\u{10ffff}',
+    ] {
+        for len in [0, 1, 2, 7, 1024, 1 << 20] {
+            for text in texts_around(wide, len) {
+                ws.send_text(&text).expect("send text");
+                let described = format!("{} bytes around {wide:?}", text.len());
+                match next(&mut ws).await {
+                    Message::Text(echoed) => {
+                        assert!(echoed == text, "{described} came back different")
+                    }
+                    other => panic!("{described}: expected text, got {other:?}"),
+                }
+                match wait("callback", from_callback.next()).await {
+                    Some(Message::Text(called)) => {
+                        assert!(called == text, "{described} reached the callback different")
+                    }
+                    other => panic!("{described}: the callback got {other:?}"),
+                }
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_lone_surrogate_in_a_text_event_becomes_the_replacement_character() {
+    let mut ws = echo().await;
+    let (tx, mut from_callback) = mpsc::unbounded();
+    let _subscription = ws.on_message(move |message| {
+        let _ = tx.unbounded_send(message);
+    });
+    // Not from the network (a server's text is UTF-8), but a page can dispatch any
+    // string: "a", a lone high surrogate, "b", a lone low surrogate.
+    let text = js_sys::JsString::from_char_code(&[0x61, 0xd800, 0x62, 0xdc00]);
+    dispatch_message_value(ws.as_raw(), &text);
+    let expected = Message::text("a\u{fffd}b\u{fffd}");
+    assert_eq!(next(&mut ws).await, expected);
+    assert_eq!(wait("callback", from_callback.next()).await, Some(expected));
 }
 
 #[wasm_bindgen_test]
@@ -250,6 +324,8 @@ extern "C" {
     fn spy_on_listeners(socket: &web_sys::WebSocket);
     fn registered_since_spy(socket: &web_sys::WebSocket, kind: &str) -> u32;
     fn dispatch_message(socket: &web_sys::WebSocket, data: &str);
+    #[wasm_bindgen(js_name = dispatch_message)]
+    fn dispatch_message_value(socket: &web_sys::WebSocket, data: &wasm_bindgen::JsValue);
     fn listener_errors() -> String;
 }
 
