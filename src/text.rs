@@ -59,7 +59,8 @@ pub(crate) fn text_from_js(value: &JsValue) -> Option<String> {
         .or_else(|| value.as_string())
 }
 
-/// Encodes `text` with `encoder`; `None` if the browser's output is not UTF-8.
+/// Encodes `text` with `encoder`; `None` if the browser did not encode all of it
+/// or its output is not UTF-8.
 fn encode(encoder: &Utf8Encoder, text: &JsString) -> Option<String> {
     let units = text.length();
     let mut bytes = vec![0; units as usize];
@@ -73,11 +74,11 @@ fn encode(encoder: &Utf8Encoder, text: &JsString) -> Option<String> {
         let rest = text.slice(read, units);
         let room = written.saturating_add(((units - read) as usize).saturating_mul(3));
         bytes.resize(room, 0);
-        written = written.saturating_add(
-            encoder
-                .encode_into(&rest, bytes.get_mut(written..)?)
-                .written() as usize,
-        );
+        let second = encoder.encode_into(&rest, bytes.get_mut(written..)?);
+        if second.read() != units - read {
+            return None;
+        }
+        written = written.saturating_add(second.written() as usize);
     }
     bytes.truncate(written);
     if bytes.capacity() > written.saturating_add(written / 2) {
