@@ -1,6 +1,6 @@
 //! Messages: what is sent and received.
 
-use js_sys::{ArrayBuffer, Uint8Array};
+use js_sys::{ArrayBuffer, JsString, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -96,7 +96,8 @@ impl Message {
     /// from the browser's ArrayBuffer into the returned `Vec`.
     pub(crate) fn from_event_data_of(data: JsValue, kind: DataKind) -> Result<Self> {
         match kind {
-            DataKind::Text => match text_from_js(&data) {
+            // The kind was found by the string check: no second call to ask again.
+            DataKind::Text => match text_from_js(data.unchecked_ref()) {
                 Some(text) => Ok(Self::Text(text)),
                 None => Self::from_event_data(data),
             },
@@ -111,7 +112,7 @@ impl Message {
     /// Converts the `data` of a `MessageEvent` (when the message is read). One copy
     /// is made for binary data: from the browser's ArrayBuffer into the returned `Vec`.
     pub(crate) fn from_event_data(data: JsValue) -> Result<Self> {
-        if let Some(text) = text_from_js(&data) {
+        if let Some(text) = data.dyn_ref::<JsString>().and_then(text_from_js) {
             return Ok(Self::Text(text));
         }
         match data.dyn_into::<ArrayBuffer>() {

@@ -15,7 +15,7 @@
 
 use js_sys::JsString;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 #[wasm_bindgen]
 extern "C" {
@@ -49,14 +49,14 @@ thread_local! {
     static ENCODER: Option<Utf8Encoder> = Utf8Encoder::new().ok();
 }
 
-/// The text of a JS string as a `String`, or `None` if `value` is not a string.
-pub(crate) fn text_from_js(value: &JsValue) -> Option<String> {
-    let text = value.dyn_ref::<JsString>()?;
+/// The text of a JS string as a `String` (`None` only if even wasm-bindgen's
+/// conversion fails, which it does not for a string).
+pub(crate) fn text_from_js(text: &JsString) -> Option<String> {
     ENCODER
         .try_with(|encoder| encoder.as_ref().and_then(|encoder| encode(encoder, text)))
         .ok()
         .flatten()
-        .or_else(|| value.as_string())
+        .or_else(|| text.as_string())
 }
 
 /// Encodes `text` with `encoder`; `None` if the browser did not encode all of it

@@ -23,7 +23,7 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use js_sys::{ArrayBuffer, DataView, Uint8Array};
 use wasm_bindgen_test::*;
-use wasm_websocket::{read_blob, Message, WebSocket};
+use wasm_websocket::{read_blob, Message, Subscription, WebSocket};
 
 // In the page; a binary that compiles this file as its module runs it elsewhere.
 #[allow(unused_imports)]
@@ -44,6 +44,16 @@ async fn text_round_trips_with_multi_byte_characters() {
     }
 }
 
+/// Every message the socket's callbacks get, in a channel, for as long as the
+/// returned subscription lives.
+fn subscribe(ws: &WebSocket) -> (Subscription, mpsc::UnboundedReceiver<Message>) {
+    let (tx, received) = mpsc::unbounded();
+    let subscription = ws.on_message(move |message| {
+        let _ = tx.unbounded_send(message);
+    });
+    (subscription, received)
+}
+
 /// Texts with a character of `wide` at the start, in the middle and at the end of
 /// `len` ASCII characters, and `wide` alone repeated (at most 4,096 times).
 fn texts_around(wide: char, len: usize) -> Vec<String> {
@@ -62,10 +72,7 @@ fn texts_around(wide: char, len: usize) -> Vec<String> {
 #[wasm_bindgen_test]
 async fn texts_of_every_character_width_arrive_whole_through_stream_and_callbacks() {
     let mut ws = echo().await;
-    let (tx, mut from_callback) = mpsc::unbounded();
-    let _subscription = ws.on_message(move |message| {
-        let _ = tx.unbounded_send(message);
-    });
+    let (_subscription, mut from_callback) = subscribe(&ws);
     for wide in [
         '\u{7f}',
         '\u{80}',
@@ -102,10 +109,7 @@ async fn texts_of_every_character_width_arrive_whole_through_stream_and_callback
 #[wasm_bindgen_test]
 async fn a_lone_surrogate_in_a_text_event_becomes_the_replacement_character() {
     let mut ws = echo().await;
-    let (tx, mut from_callback) = mpsc::unbounded();
-    let _subscription = ws.on_message(move |message| {
-        let _ = tx.unbounded_send(message);
-    });
+    let (_subscription, mut from_callback) = subscribe(&ws);
     // Not from the network (a server's text is UTF-8), but a page can dispatch any
     // string: "a", a lone high surrogate, "b", a lone low surrogate.
     let text = js_sys::JsString::from_char_code(&[0x61, 0xd800, 0x62, 0xdc00]);
@@ -272,10 +276,7 @@ async fn a_split_sender_sends_and_closes_and_the_receiver_ends() {
 #[wasm_bindgen_test]
 async fn callbacks_see_the_same_messages_in_the_same_order() {
     let mut ws = echo().await;
-    let (tx, mut from_callback) = mpsc::unbounded();
-    let subscription = ws.on_message(move |message| {
-        let _ = tx.unbounded_send(message);
-    });
+    let (subscription, mut from_callback) = subscribe(&ws);
     for i in 0..100u32 {
         if i % 2 == 0 {
             ws.send_text(&i.to_string()).expect("send");
