@@ -13,8 +13,9 @@
 //! - 10,000 tasks that each waited in `send_bytes_when_ready` (100 at a time) leave the
 //!   socket holding no more wakers than one batch's, and the same bounds on memory
 //! - a reconnecting socket whose events are never read (a send-only user) receives
-//!   100,000 messages of 1 KiB: once its unread messages reach the default bound
-//!   (65,536), the same bounds hold; the messages wait in the JS heap
+//!   130,000 messages of 1 KiB: from 80,000 on (its unread messages fill the default
+//!   bound of 65,536 and the heap has taken its one step for the dropped ones), the
+//!   same bounds hold; the messages wait in the JS heap
 //!
 //! `cargo xtask bench` runs the same workloads in Chromium and reports the figures.
 
@@ -298,8 +299,14 @@ async fn ten_thousand_tasks_waiting_to_send_leave_no_wakers_behind() {
 
 #[wasm_bindgen_test]
 async fn a_reconnecting_socket_never_read_stays_within_a_fixed_bound() {
-    const MESSAGES: usize = 100_000;
+    const MESSAGES: usize = 130_000;
     const BATCH: usize = 1_000;
+    // The warm-up ends this many messages past the bound. Chromium's heap (after a
+    // garbage collection) takes one step of 5 to 10 MB within the first 5,000 or so
+    // messages dropped over the bound, and is flat after it (seen, sampled every
+    // 5,000: 72.1 MB at the bound, 72.6 or 77.2 at 70,000, 77.8 from 75,000 to
+    // 100,000 in every run); sampling from 70,000 on failed once on that step.
+    const WARM_UP_PAST_BOUND: usize = 14_464;
     let listeners_before = live_listeners();
     let ws =
         ReconnectingWebSocket::new(WebSocket::builder(url("/echo")), ReconnectConfig::default());
@@ -310,8 +317,9 @@ async fn a_reconnecting_socket_never_read_stays_within_a_fixed_bound() {
     })
     .await;
     let payload = pattern(1024, 7);
-    // Sampled once every echo sent for has arrived, from 70,000 on: the unread
-    // messages have then reached the default bound.
+    // Sampled once every echo sent for has arrived, every 10,000 from 80,000 on: the
+    // unread messages have then filled the default bound, and 50,000 more are dropped
+    // after the warm-up (a leak of 170 bytes each exceeds the heap bound).
     let mut samples = Samples::new("unread message", 1);
     for batch in 0..MESSAGES / BATCH {
         for _ in 0..BATCH {
@@ -324,7 +332,7 @@ async fn a_reconnecting_socket_never_read_stays_within_a_fixed_bound() {
         })
         .await;
         let sent = (batch + 1) * BATCH;
-        if sent % 10_000 == 0 && sent > DEFAULT_MAX_BACKLOG_MESSAGES {
+        if sent % 10_000 == 0 && sent >= DEFAULT_MAX_BACKLOG_MESSAGES + WARM_UP_PAST_BOUND {
             let sent = u64::try_from(sent).unwrap_or(u64::MAX);
             // Every echo so far has arrived (and those over the bound were dropped):
             // a slow machine would otherwise sample messages still on their way.
