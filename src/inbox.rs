@@ -176,7 +176,9 @@ impl Inbox {
     }
 
     /// The next message as the browser made it, with its size, unconverted; `None`
-    /// once the socket has closed and all are read.
+    /// once the socket has closed and all are read (for the reconnecting socket, which
+    /// keeps it so).
+    #[cfg(feature = "reconnect")]
     pub(crate) fn poll_data(
         &mut self,
         cx: &mut Context<'_>,

@@ -4,7 +4,9 @@
 use wasm_bindgen::JsValue;
 
 use crate::convert::close_info;
+#[cfg(feature = "canvas")]
 use wasm_websocket::canvas::CanvasError;
+#[cfg(feature = "reconnect")]
 use wasm_websocket::reconnect::{ProviderError, ReconnectError, SendError};
 use wasm_websocket::{CloseEvent, Error};
 
@@ -84,6 +86,7 @@ impl Kind for Error {
 }
 
 /// Canvas errors keep the names the JavaScript API has always given them.
+#[cfg(feature = "canvas")]
 impl Kind for CanvasError {
     fn name(&self) -> String {
         let kind = match self {
@@ -118,6 +121,7 @@ impl Kind for CanvasError {
     }
 }
 
+#[cfg(feature = "reconnect")]
 impl Kind for ReconnectError {
     fn name(&self) -> String {
         match self {
@@ -142,6 +146,7 @@ impl Kind for ReconnectError {
     }
 }
 
+#[cfg(feature = "reconnect")]
 impl Kind for SendError {
     fn name(&self) -> String {
         self.error().name()
@@ -158,6 +163,7 @@ impl Kind for SendError {
 
 /// `ProviderFailed` (with the text of what the provider threw or rejected with) or
 /// `ProviderTimeout`.
+#[cfg(feature = "reconnect")]
 impl Kind for ProviderError {
     fn name(&self) -> String {
         match self {

@@ -32,20 +32,28 @@
 //! ```
 
 mod callbacks;
+#[cfg(feature = "canvas")]
 mod canvas;
 mod convert;
 mod error;
+#[cfg(feature = "reconnect")]
 mod events;
+#[cfg(feature = "reconnect")]
 mod network_options;
 mod number;
 mod options;
+#[cfg(feature = "reconnect")]
 mod policy;
+#[cfg(feature = "reconnect")]
 mod provider;
 mod reader;
+#[cfg(feature = "reconnect")]
 mod reconnect_options;
+#[cfg(feature = "reconnect")]
 mod reconnecting;
 mod socket;
 mod typescript;
 
+#[cfg(feature = "reconnect")]
 pub use reconnecting::WasmReconnectingSocket;
 pub use socket::{live_listeners_js, WasmSocket};

@@ -12,7 +12,6 @@ use crate::convert::{close_info, describe, message_from_js};
 use crate::error::{invalid_close_code, to_js, type_error};
 use crate::options;
 use crate::reader::Reader;
-use crate::WasmReconnectingSocket;
 use wasm_websocket::{Subscription, WebSocket, WebSocketSender};
 
 /// A browser WebSocket with checked sends, ordered receives and owned listeners.
@@ -67,7 +66,13 @@ impl WasmSocket {
     #[wasm_bindgen(skip_typescript)]
     pub async fn connect(url: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         if options.is_object() && !Reflect::get(&options, &"reconnect".into())?.is_undefined() {
-            return WasmReconnectingSocket::new(url, options).map(JsValue::from);
+            #[cfg(feature = "reconnect")]
+            return crate::WasmReconnectingSocket::new(url, options).map(JsValue::from);
+            #[cfg(not(feature = "reconnect"))]
+            return Err(type_error(
+                "connect: the reconnect option needs the package's full entry point \
+                 (`wasm-websocket`); `wasm-websocket/socket` has no ReconnectingSocket",
+            ));
         }
         let Some(url) = url.as_string() else {
             return Err(type_error(&format!(

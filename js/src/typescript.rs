@@ -85,6 +85,7 @@ export interface WsError extends Error {
 }
 "#;
 
+#[cfg(feature = "canvas")]
 #[wasm_bindgen(typescript_custom_section)]
 const CANVAS_TYPES: &'static str = r#"
 /** An image format {@link WasmSocket.sendCanvas} can ask the browser for. */
@@ -109,6 +110,23 @@ export interface ImageSize {
 }
 "#;
 
+/// `WasmSocket.connect` of the socket-only build (no `reconnect` option).
+#[cfg(not(feature = "reconnect"))]
+#[wasm_bindgen(typescript_custom_section)]
+const SOCKET_CONNECT_TYPES: &'static str = r#"
+export declare namespace WasmSocket {
+  /**
+   * Opens a WebSocket to `url` (`ws:`, `wss:`, `http:`, `https:` or relative to the page) and
+   * resolves with it once it is open. Rejects with `InvalidUrl`, `InvalidProtocol`,
+   * `ConnectionFailed` (its `closeInfo` is the close event), `Timeout`, or `TypeError` /
+   * `RangeError` for malformed options (and for a `reconnect` option: it needs the full
+   * entry point, `wasm-websocket`).
+   */
+  function connect(url: string, options?: ConnectOptions): Promise<WasmSocket>;
+}
+"#;
+
+#[cfg(feature = "reconnect")]
 #[wasm_bindgen(typescript_custom_section)]
 const RECONNECT_TYPES: &'static str = r#"
 /**
