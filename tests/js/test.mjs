@@ -38,6 +38,9 @@
 //   throwing or nonsense policy reported with the backoff standing in; reconnect()
 //   after gaveUp starting over (nextEvent and onEvent); ready() and sendWhenReady() on
 //   both sockets; WasmSocket.connect(url, { reconnect }) giving a ReconnectingSocket;
+// - the socket-only entry point (`wasm-websocket/socket`): WasmSocket alone, its module
+//   under 0.6 of the full one's bytes, every send round-tripped, close / closed / free()
+//   and its listeners, its errors by name, and the reconnect option refused;
 // - ReconnectingSocket and the browser's signals (dispatched by the tests, with
 //   navigator.onLine and document.visibilityState overridden on the instances): no
 //   attempt while offline, one within 100 ms of online; an attempt at once when the
@@ -1393,6 +1396,101 @@ test("WasmSocket.connect(url, { reconnect }) gives a ReconnectingSocket", async 
   deepEq((await eventsUntil(failing, "gaveUp")).map((e) => e.type), ["attemptFailed", "gaveUp"], "events");
   const plain = await connect("/echo", {});
   assert(plain instanceof WasmSocket, "without reconnect, a WasmSocket");
+});
+
+// ---------------------------------------------------------------- wasm-websocket/socket
+
+/** The socket-only entry point (`wasm-websocket/socket`), its module initialised once. */
+let socketEntry;
+
+async function socketModule() {
+  if (socketEntry === undefined) {
+    const module = await wait(import("wasm-websocket/socket"), "import wasm-websocket/socket");
+    await wait(module.default(), "init() of wasm-websocket/socket", 20_000);
+    socketEntry = module;
+  }
+  return socketEntry;
+}
+
+async function connectSocketOnly(path = "/echo", options) {
+  const { WasmSocket: SocketOnly } = await socketModule();
+  const ws = await wait(SocketOnly.connect(ECHO + path, options), `connect ${path} (socket entry)`);
+  open.push(ws);
+  return ws;
+}
+
+/** The byte length of a file of the package, as the page would download it. */
+async function packageFileBytes(path) {
+  const response = await wait(fetch(new URL(`../../target/pkg/web/${path}`, location.href)), path);
+  eq(response.status, 200, `status of ${path}`);
+  return (await response.arrayBuffer()).byteLength;
+}
+
+test("wasm-websocket/socket: WasmSocket alone, in a module half the size", async () => {
+  const module = await socketModule();
+  deepEq(Object.keys(module).filter((name) => name !== "default" && name !== "initSync").sort(),
+    ["WasmSocket", "liveListeners"], "exports");
+  eq(module.ReconnectingSocket, undefined, "no ReconnectingSocket");
+  for (const method of ["sendCanvas", "sendCanvasPixels", "drawMessage"]) {
+    eq(typeof module.WasmSocket.prototype[method], "undefined", `no ${method}`);
+    eq(typeof WasmSocket.prototype[method], "function", `the full entry's ${method}`);
+  }
+  const full = await packageFileBytes("wasm_websocket_bg.wasm");
+  const socket = await packageFileBytes("socket/wasm_websocket_bg.wasm");
+  assert(socket < full * 0.6, `socket entry ${socket} bytes against the full entry's ${full}`);
+  // Two modules, two classes: a socket of one is not an instance of the other's.
+  const ws = await connectSocketOnly();
+  assert(ws instanceof module.WasmSocket, "an instance of the socket entry's class");
+  assert(!(ws instanceof WasmSocket), "not of the full entry's");
+});
+
+test("wasm-websocket/socket: every send round-trips in order; close, closed and free() as the full entry", async () => {
+  const { liveListeners: socketListeners } = await socketModule();
+  const before = socketListeners();
+  const ws = await connectSocketOnly("/echo", { protocols: ["echo"] });
+  eq(ws.readyState, 1, "readyState");
+  eq(ws.protocol, "echo", "protocol");
+  eq(ws.url, `${ECHO}/echo`, "url");
+  ws.sendText("héllo 😀");
+  ws.sendBytes(ramp(300).subarray(10, 20));
+  ws.sendArrayBuffer(ramp(5).buffer);
+  ws.sendBlob(new Blob([ramp(4, 100)]));
+  ws.sendText("last");
+  eq(await next(ws), "héllo 😀", "text");
+  bytesEq(await next(ws), ramp(10, 10), "the bytes the view covers");
+  bytesEq(await next(ws), ramp(5), "ArrayBuffer");
+  bytesEq(await next(ws), ramp(4, 100), "Blob");
+  eq(await next(ws), "last", "text after binary");
+  const seen = [];
+  ws.onMessage((message) => seen.push(message));
+  ws.sendText("to the callback");
+  await until(() => seen.length === 1, "onMessage");
+  eq(seen[0], "to the callback", "onMessage");
+  ws.close(4000, "done");
+  deepEq(await wait(ws.closed, "closed"), { code: 4000, reason: "done", wasClean: true }, "closed");
+  throws(() => ws.sendText("late"), "NotOpen", "send after close");
+  free(ws);
+  await until(() => socketListeners() === before, `listeners back to ${before}`);
+});
+
+test("wasm-websocket/socket: errors by name; the reconnect option is refused with TypeError", async () => {
+  const { WasmSocket: SocketOnly } = await socketModule();
+  await rejects(
+    SocketOnly.connect(`${ECHO}/echo`, { reconnect: {} }),
+    "TypeError",
+    "reconnect option",
+    "has no ReconnectingSocket",
+  );
+  await rejects(SocketOnly.connect(`${ECHO}/echo#x`), "InvalidUrl", "fragment", "fragment");
+  await rejects(SocketOnly.connect(`${ECHO}/echo`, { protocols: ["a b"] }), "InvalidProtocol", "space");
+  const refused = await rejects(SocketOnly.connect(CLOSED_URL), "ConnectionFailed", "closed port");
+  deepEq(refused.closeInfo, { code: 1006, reason: "", wasClean: false }, "closeInfo");
+  await rejects(SocketOnly.connect(`${ECHO}/echo`, { maxMessageSize: "big" }), "TypeError", "maxMessageSize");
+  const ws = await connectSocketOnly("/echo", { maxMessageSize: 100 });
+  ws.sendBytes(new Uint8Array(101));
+  await rejects(ws.nextMessage(), "MessageTooLarge", "over maxMessageSize", "101 bytes");
+  eq((await wait(ws.closed, "closed")).code, 4009, "close code");
+  throws(() => ws.close(1001), "InvalidCloseCode", "close(1001)");
 });
 
 // ---------------------------------------------------------------- runner

@@ -5,6 +5,14 @@
 //!   (`examples/js`, the JS API tests);
 //! * `bundler`: for webpack, Vite and the like, which load the `.wasm` themselves.
 //!
+//! Each package has two entry points, each its own `.wasm`:
+//!
+//! * `wasm-websocket`: everything (`WasmSocket`, the canvas functions,
+//!   `ReconnectingSocket`);
+//! * `wasm-websocket/socket` (the folder `socket/`): the crate built without its
+//!   default features, `WasmSocket` alone, for a page that wants a socket and not
+//!   the rest (half the download).
+//!
 //! Each gets a `package.json` ready for `npm publish`: wasm-pack's (name, version,
 //! description, license, repository and keywords from `Cargo.toml`; `files`, `main`,
 //! `types`, `sideEffects`), checked for completeness and completed with `module` and an
@@ -62,6 +70,9 @@ pub const NPM_NAME: &str = "wasm-websocket";
 /// The base name of the generated files (`wasm_websocket.js`, `wasm_websocket_bg.wasm`).
 pub const OUT_NAME: &str = "wasm_websocket";
 
+/// The folder of the socket-only entry point in each package (`wasm-websocket/socket`).
+pub const SOCKET_DIR: &str = "socket";
+
 /// The package's README, from the repository root: the JavaScript API's.
 pub const README: &str = "js/README.md";
 
@@ -105,6 +116,14 @@ pub fn build_command(ctx: &Ctx, target: Target, dir: &Path) -> std::process::Com
     cmd
 }
 
+/// The `wasm-pack build` command for the socket-only entry point of `target`'s
+/// package, whose folder is `dir`: the crate without its default features.
+pub fn socket_build_command(ctx: &Ctx, target: Target, dir: &Path) -> std::process::Command {
+    let mut cmd = build_command(ctx, target, &dir.join(SOCKET_DIR));
+    cmd.args(["--", "--no-default-features"]);
+    cmd
+}
+
 /// Builds both packages into `out/<target>`, one timed step each, after installing
 /// wasm-opt if it is missing.
 pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
@@ -118,6 +137,8 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
                     .with_context(|| format!("cannot remove the old {}", dir.display()))?;
             }
             process::run(&mut build_command(ctx, target, &dir))?;
+            process::run(&mut socket_build_command(ctx, target, &dir))?;
+            let socket = socket_entry(&dir.join(SOCKET_DIR))?;
             for file in [README].into_iter().chain(LICENSES) {
                 let to = if file == README { "README.md" } else { file };
                 std::fs::copy(ctx.root.join(file), dir.join(to))
@@ -125,7 +146,9 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
             }
             let wasm = dir.join(format!("{OUT_NAME}_bg.wasm"));
             let before = binaryen::optimize_in_place(&wasm_opt, &wasm)?;
-            let manifest = finish_manifest(&dir)?;
+            let socket_wasm = dir.join(SOCKET_DIR).join(format!("{OUT_NAME}_bg.wasm"));
+            binaryen::optimize_in_place(&wasm_opt, &socket_wasm)?;
+            let manifest = finish_manifest(&dir, &socket)?;
             let mut note = format!(
                 "{} {} in {}",
                 manifest.name,
@@ -138,6 +161,13 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
                     ", {} KiB of wasm after wasm-opt -Oz ({} KiB before)",
                     meta.len().div_ceil(1024),
                     before.div_ceil(1024)
+                );
+            }
+            if let Ok(meta) = socket_wasm.metadata() {
+                let _ = write!(
+                    note,
+                    ", {} KiB for {NPM_NAME}/{SOCKET_DIR}",
+                    meta.len().div_ceil(1024)
                 );
             }
             match check_contents(ctx, &dir, &manifest)? {
@@ -197,13 +227,13 @@ pub struct Manifest {
     side_effects: Value,
 }
 
-/// The `exports` map: the entry point with its types first (TypeScript reads the
+/// The `exports` map: the entry points with their types first (TypeScript reads the
 /// conditions in order), and the files a consumer may need by path (the `.wasm`, for
 /// `init(new URL(...))`).
 #[derive(Debug)]
 struct Exports {
-    types: String,
-    default: String,
+    /// Each entry point: its subpath (`.`, `./socket`), types and module.
+    entries: Vec<(String, String, String)>,
     files: Vec<String>,
 }
 
@@ -216,14 +246,10 @@ impl Serialize for Exports {
             types: &'a str,
             default: &'a str,
         }
-        let mut map = serializer.serialize_map(Some(1 + self.files.len()))?;
-        map.serialize_entry(
-            ".",
-            &Conditions {
-                types: &self.types,
-                default: &self.default,
-            },
-        )?;
+        let mut map = serializer.serialize_map(Some(self.entries.len() + self.files.len()))?;
+        for (path, types, default) in &self.entries {
+            map.serialize_entry(path, &Conditions { types, default })?;
+        }
         for file in &self.files {
             map.serialize_entry(file, file)?;
         }
@@ -231,14 +257,99 @@ impl Serialize for Exports {
     }
 }
 
-/// Completes the `package.json` wasm-pack wrote into `dir`.
-fn finish_manifest(dir: &Path) -> Result<Manifest> {
+/// What the socket-only build put in its folder, as the package lists it: its files,
+/// entry module, types and side effects, as paths from the package's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SocketEntry {
+    files: Vec<String>,
+    main: String,
+    types: String,
+    side_effects: Vec<String>,
+}
+
+/// Reads the `package.json` wasm-pack wrote into the socket-only build's folder
+/// `dir` and removes what a nested package must not have: that `package.json` (the
+/// package has one, at its root), the README and license copies, and the
+/// `.gitignore` of `*` (npm would leave out every file of the folder for it).
+fn socket_entry(dir: &Path) -> Result<SocketEntry> {
     let path = dir.join("package.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("wasm-pack wrote no {}", path.display()))?;
     let generated: Value = serde_json::from_str(&text)
         .with_context(|| format!("{} is not valid JSON", path.display()))?;
-    let mut manifest = manifest(&generated)?;
+    let entry = socket_entry_of(&generated)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "package.json"
+            || name == ".gitignore"
+            || name.starts_with("README")
+            || name.starts_with("LICENSE")
+        {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(entry)
+}
+
+/// [`SocketEntry`] from the socket-only build's generated `package.json`.
+fn socket_entry_of(generated: &Value) -> Result<SocketEntry> {
+    let prefixed = |name: &str| format!("{SOCKET_DIR}/{}", name.trim_start_matches("./"));
+    let text = |key: &str| -> Result<String> {
+        generated
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(prefixed)
+            .ok_or_else(|| missing(key))
+    };
+    let files: Vec<String> = serde_json::from_value(
+        generated
+            .get("files")
+            .cloned()
+            .ok_or_else(|| missing("files"))?,
+    )
+    .map_err(|_| anyhow!("the socket build's package.json `files` is not a list of names"))?;
+    let files: Vec<String> = files
+        .iter()
+        .filter(|name| !name.starts_with("LICENSE") && !name.starts_with("README"))
+        .map(|name| prefixed(name))
+        .collect();
+    let side_effects = match generated.get("sideEffects") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|name| format!("./{}", prefixed(name)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let entry = SocketEntry {
+        main: text("main")?,
+        types: text("types")?,
+        files,
+        side_effects,
+    };
+    for needed in [&entry.main, &entry.types] {
+        if !entry.files.contains(needed) {
+            bail!("the socket build's package.json `files` lacks `{needed}`");
+        }
+    }
+    if !entry.files.iter().any(|f| f.ends_with(".wasm")) {
+        bail!("the socket build's package.json `files` lists no .wasm file");
+    }
+    Ok(entry)
+}
+
+/// Completes the `package.json` wasm-pack wrote into `dir`, with the socket-only
+/// entry point.
+fn finish_manifest(dir: &Path, socket: &SocketEntry) -> Result<Manifest> {
+    let path = dir.join("package.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("wasm-pack wrote no {}", path.display()))?;
+    let generated: Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid JSON", path.display()))?;
+    let mut manifest = manifest(&generated, socket)?;
     // wasm-pack copies the crate's LICENSE-* files but does not list them, and npm
     // packs only `LICENSE` itself unlisted.
     let mut licenses: Vec<String> = std::fs::read_dir(dir)?
@@ -258,8 +369,9 @@ fn finish_manifest(dir: &Path) -> Result<Manifest> {
 }
 
 /// The finished manifest from wasm-pack's: every field an npm package needs must be
-/// there (most come from `Cargo.toml`), and `module` and `exports` are added.
-fn manifest(generated: &Value) -> Result<Manifest> {
+/// there (most come from `Cargo.toml`), `module` and `exports` are added, and the
+/// socket-only entry point's files, export and side effects.
+fn manifest(generated: &Value, socket: &SocketEntry) -> Result<Manifest> {
     let text = |key: &str| -> Result<String> {
         generated
             .get(key)
@@ -271,7 +383,7 @@ fn manifest(generated: &Value) -> Result<Manifest> {
     let value = |key: &str| generated.get(key).cloned().ok_or_else(|| missing(key));
     let main = text("main")?;
     let types = text("types")?;
-    let files: Vec<String> = serde_json::from_value(value("files")?)
+    let mut files: Vec<String> = serde_json::from_value(value("files")?)
         .map_err(|_| anyhow!("package.json `files` is not a list of names"))?;
     let wasm = files
         .iter()
@@ -285,6 +397,17 @@ fn manifest(generated: &Value) -> Result<Manifest> {
     }
     // wasm-pack names the package after the crate; this one is `wasm-websocket`.
     text("name")?;
+    let socket_wasm = socket
+        .files
+        .iter()
+        .find(|f| f.ends_with(".wasm"))
+        .cloned()
+        .unwrap_or_default();
+    files.extend(socket.files.iter().cloned());
+    let mut side_effects = value("sideEffects")?;
+    if let Value::Array(list) = &mut side_effects {
+        list.extend(socket.side_effects.iter().cloned().map(Value::String));
+    }
     Ok(Manifest {
         name: NPM_NAME.to_owned(),
         version: text("version")?,
@@ -294,15 +417,25 @@ fn manifest(generated: &Value) -> Result<Manifest> {
         keywords: generated.get("keywords").cloned(),
         kind: "module".to_owned(),
         exports: Exports {
-            types: format!("./{types}"),
-            default: format!("./{main}"),
-            files: vec![format!("./{wasm}"), "./package.json".to_owned()],
+            entries: vec![
+                (".".to_owned(), format!("./{types}"), format!("./{main}")),
+                (
+                    format!("./{SOCKET_DIR}"),
+                    format!("./{}", socket.types),
+                    format!("./{}", socket.main),
+                ),
+            ],
+            files: vec![
+                format!("./{wasm}"),
+                format!("./{socket_wasm}"),
+                "./package.json".to_owned(),
+            ],
         },
         module: main.clone(),
         main,
         types,
         files,
-        side_effects: value("sideEffects")?,
+        side_effects,
     })
 }
 
@@ -382,9 +515,49 @@ mod tests {
         })
     }
 
+    /// The socket-only entry of a package from [`generated`].
+    fn socket() -> SocketEntry {
+        socket_entry_of(&generated()).expect("the socket build's manifest")
+    }
+
+    #[test]
+    fn the_socket_entry_is_the_socket_builds_files_under_its_folder() -> Result<()> {
+        let mut with_snippets = generated();
+        with_snippets["files"] = json!([
+            "wasm_websocket_bg.wasm",
+            "wasm_websocket.js",
+            "wasm_websocket.d.ts",
+            "LICENSE-MIT"
+        ]);
+        let entry = socket_entry_of(&with_snippets)?;
+        assert_eq!(
+            entry,
+            SocketEntry {
+                files: vec![
+                    "socket/wasm_websocket_bg.wasm".to_owned(),
+                    "socket/wasm_websocket.js".to_owned(),
+                    "socket/wasm_websocket.d.ts".to_owned(),
+                ],
+                main: "socket/wasm_websocket.js".to_owned(),
+                types: "socket/wasm_websocket.d.ts".to_owned(),
+                side_effects: vec![
+                    "./socket/wasm_websocket.js".to_owned(),
+                    "./socket/snippets/*".to_owned(),
+                ],
+            }
+        );
+        let mut no_wasm = generated();
+        no_wasm["files"] = json!(["wasm_websocket.js", "wasm_websocket.d.ts"]);
+        assert!(socket_entry_of(&no_wasm).is_err(), "no .wasm in files");
+        let mut no_types = generated();
+        no_types["files"] = json!(["wasm_websocket_bg.wasm", "wasm_websocket.js"]);
+        assert!(socket_entry_of(&no_types).is_err(), "types not in files");
+        Ok(())
+    }
+
     #[test]
     fn manifest_keeps_wasm_packs_fields_and_adds_module_and_exports() -> Result<()> {
-        let manifest = manifest(&generated())?;
+        let manifest = manifest(&generated(), &socket())?;
         let out = serde_json::to_value(&manifest)?;
         for key in [
             "name",
@@ -392,19 +565,44 @@ mod tests {
             "description",
             "license",
             "repository",
-            "files",
             "types",
-            "sideEffects",
         ] {
             assert_eq!(out[key], generated()[key], "{key}");
         }
+        assert_eq!(
+            out["files"],
+            json!([
+                "wasm_websocket_bg.wasm",
+                "wasm_websocket.js",
+                "wasm_websocket_bg.js",
+                "wasm_websocket.d.ts",
+                "socket/wasm_websocket_bg.wasm",
+                "socket/wasm_websocket.js",
+                "socket/wasm_websocket_bg.js",
+                "socket/wasm_websocket.d.ts",
+            ])
+        );
+        assert_eq!(
+            out["sideEffects"],
+            json!([
+                "./wasm_websocket.js",
+                "./snippets/*",
+                "./socket/wasm_websocket.js",
+                "./socket/snippets/*",
+            ])
+        );
         assert_eq!(out["type"], "module");
         assert_eq!(out["module"], "wasm_websocket.js");
         assert_eq!(
             out["exports"],
             json!({
                 ".": { "types": "./wasm_websocket.d.ts", "default": "./wasm_websocket.js" },
+                "./socket": {
+                    "types": "./socket/wasm_websocket.d.ts",
+                    "default": "./socket/wasm_websocket.js"
+                },
                 "./wasm_websocket_bg.wasm": "./wasm_websocket_bg.wasm",
+                "./socket/wasm_websocket_bg.wasm": "./socket/wasm_websocket_bg.wasm",
                 "./package.json": "./package.json",
             })
         );
@@ -413,17 +611,17 @@ mod tests {
 
     #[test]
     fn exports_list_types_first() -> Result<()> {
-        let text = serde_json::to_string(&manifest(&generated())?.exports)?;
+        let text = serde_json::to_string(&manifest(&generated(), &socket())?.exports)?;
         assert_eq!(
             text,
-            r#"{".":{"types":"./wasm_websocket.d.ts","default":"./wasm_websocket.js"},"./wasm_websocket_bg.wasm":"./wasm_websocket_bg.wasm","./package.json":"./package.json"}"#
+            r#"{".":{"types":"./wasm_websocket.d.ts","default":"./wasm_websocket.js"},"./socket":{"types":"./socket/wasm_websocket.d.ts","default":"./socket/wasm_websocket.js"},"./wasm_websocket_bg.wasm":"./wasm_websocket_bg.wasm","./socket/wasm_websocket_bg.wasm":"./socket/wasm_websocket_bg.wasm","./package.json":"./package.json"}"#
         );
         Ok(())
     }
 
     #[test]
     fn manifest_is_written_in_npms_usual_order() -> Result<()> {
-        let text = serde_json::to_string_pretty(&manifest(&generated())?)?;
+        let text = serde_json::to_string_pretty(&manifest(&generated(), &socket())?)?;
         let keys: Vec<&str> = text
             .lines()
             .filter(|l| l.starts_with("  \""))
@@ -463,7 +661,7 @@ mod tests {
             if let Some(object) = generated.as_object_mut() {
                 object.remove(key);
             }
-            let err = manifest(&generated).expect_err(key);
+            let err = manifest(&generated, &socket()).expect_err(key);
             assert!(err.to_string().contains(&format!("`{key}`")), "{err}");
         }
     }
@@ -472,10 +670,13 @@ mod tests {
     fn manifest_requires_the_entry_points_in_files() {
         let mut generated = generated();
         generated["files"] = json!(["wasm_websocket_bg.wasm", "wasm_websocket.js"]);
-        let err = manifest(&generated).expect_err("types not in files");
+        let err = manifest(&generated, &socket()).expect_err("types not in files");
         assert!(err.to_string().contains("wasm_websocket.d.ts"), "{err}");
         generated["files"] = json!(["wasm_websocket.js", "wasm_websocket.d.ts"]);
-        assert!(manifest(&generated).is_err(), "no .wasm in files");
+        assert!(
+            manifest(&generated, &socket()).is_err(),
+            "no .wasm in files"
+        );
     }
 
     #[test]
@@ -495,6 +696,15 @@ mod tests {
             format!(
                 "wasm-pack build {} --profile size --target bundler --out-name wasm_websocket \
                  --out-dir /tmp/pkg/bundler",
+                ctx.root.join("js").display()
+            )
+        );
+        let cmd = socket_build_command(&ctx, Target::Web, Path::new("/tmp/pkg/web"));
+        assert_eq!(
+            process::display(&cmd),
+            format!(
+                "wasm-pack build {} --profile size --target web --out-name wasm_websocket \
+                 --out-dir /tmp/pkg/web/socket -- --no-default-features",
                 ctx.root.join("js").display()
             )
         );
