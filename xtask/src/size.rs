@@ -44,10 +44,13 @@ enum Build {
     Example(&'static str, &'static str),
     /// A cdylib crate of the workspace: the package and its library's file stem.
     Package(&'static str, &'static str),
+    /// The same, built without its default features (the JS package's
+    /// `wasm-websocket/socket` entry point).
+    PackageWithoutDefaults(&'static str, &'static str),
 }
 
 /// The builds, with the names the report gives them.
-const BUILDS: [(&str, Build); 9] = [
+const BUILDS: [(&str, Build); 10] = [
     ("minimal app, wasm-websocket", Build::Example("ours", "")),
     (
         "minimal app, wasm-websocket, every feature on",
@@ -77,6 +80,10 @@ const BUILDS: [(&str, Build); 9] = [
     (
         "JS API package (js/)",
         Build::Package("wasm-websocket-js", "wasm_websocket_js"),
+    ),
+    (
+        "JS API package, socket entry (wasm-websocket/socket)",
+        Build::PackageWithoutDefaults("wasm-websocket-js", "wasm_websocket_js"),
     ),
 ];
 
@@ -163,7 +170,11 @@ pub fn verdicts(rows: &[Row]) -> Vec<String> {
             shown(over(ws_stream)),
         ));
     }
-    for (i, target) in [(7, DEMO_TARGET_GZIP), (8, JS_API_TARGET_GZIP)] {
+    for (i, target) in [
+        (7, DEMO_TARGET_GZIP),
+        (9, JS_API_TARGET_GZIP),
+        (8, JS_API_TARGET_GZIP),
+    ] {
         if let Some(row) = find(i) {
             lines.push(format!(
                 "{} {} under {} gzip: {}",
@@ -186,8 +197,10 @@ pub fn out_dir(ctx: &Ctx) -> PathBuf {
 /// gloo-net's and the floor (web-sys alone).
 const BREAKDOWN: [usize; 3] = [0, 4, 6];
 
-/// The JS API package's index in [`BUILDS`]: the breakdown lists its largest items.
+/// The JS API package's index in [`BUILDS`], and its socket entry's: the breakdown
+/// lists their largest items.
 const JS_API: usize = 8;
+const JS_API_SOCKET: usize = 9;
 
 /// The largest items and differences the breakdown lists.
 const BREAKDOWN_TOP: usize = 25;
@@ -220,10 +233,12 @@ fn run(ctx: &mut Ctx, steps: &mut Steps, choice: Choice) -> Result<(Vec<Row>, St
             .map(|(name, items)| (*name, items.as_slice()))
             .collect();
         let mut report = size_breakdown::report(&builds, BREAKDOWN_TOP);
-        let (name, _) = BUILDS[JS_API];
-        let items = twiggy::items(&twiggy, &named[JS_API])?;
-        report.push_str(&size_breakdown::js_api_table(name, &items));
-        report.push_str(&size_breakdown::largest(name, &items, BREAKDOWN_TOP));
+        for i in [JS_API, JS_API_SOCKET] {
+            let (name, _) = BUILDS[i];
+            let items = twiggy::items(&twiggy, &named[i])?;
+            report.push_str(&size_breakdown::js_api_table(name, &items));
+            report.push_str(&size_breakdown::largest(name, &items, BREAKDOWN_TOP));
+        }
         Ok(Done::new(report))
     })?;
     Ok((rows, breakdown))
@@ -260,10 +275,14 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<(Row,
                 .with_context(|| format!("cannot copy {}", built.display()))?;
             (kept, out_dir(ctx).join(&stem), APP_MODULE.to_owned())
         }
-        Build::Package(package, stem) => {
+        Build::Package(package, stem) | Build::PackageWithoutDefaults(package, stem) => {
+            let defaults = matches!(build, Build::Package(..));
             let mut cmd = ctx.wasm("cargo");
             cmd.args(["build", "--profile", "size", "--target", WASM32])
                 .args(["-p", package, "--lib"]);
+            if !defaults {
+                cmd.arg("--no-default-features");
+            }
             if ctx.route() == crate::toolchain::Route::Debian {
                 cmd.env("CARGO_PROFILE_SIZE_LTO", "false");
             }
@@ -272,7 +291,23 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<(Row,
                 .join(WASM32)
                 .join("size")
                 .join(format!("{stem}.wasm"));
-            (built, out_dir(ctx).join(stem), stem.to_owned())
+            if defaults {
+                (built, out_dir(ctx).join(stem), stem.to_owned())
+            } else {
+                // A copy under the same name (the module name is in every import),
+                // as the next build of the crate overwrites the file.
+                let input = out_dir(ctx).join("inputs").join(format!("{stem}_socket"));
+                std::fs::create_dir_all(&input)
+                    .with_context(|| format!("cannot create {}", input.display()))?;
+                let kept = input.join(format!("{stem}.wasm"));
+                std::fs::copy(&built, &kept)
+                    .with_context(|| format!("cannot copy {}", built.display()))?;
+                (
+                    kept,
+                    out_dir(ctx).join(format!("{stem}_socket")),
+                    stem.to_owned(),
+                )
+            }
         }
     };
     wasm_build::bindgen(ctx, &wasm, &dir)?;
@@ -368,10 +403,11 @@ mod tests {
             row(5, 22_000),
             row(6, 11_000),
             row(7, 46_000),
-            row(8, 39_000),
+            row(8, 41_000),
+            row(9, 39_000),
         ];
         let lines = verdicts(&rows);
-        assert_eq!(lines.len(), 6, "{lines:#?}");
+        assert_eq!(lines.len(), 7, "{lines:#?}");
         assert!(
             lines[0].starts_with("met    the app with wasm-websocket (without default features)")
         );
@@ -397,7 +433,11 @@ mod tests {
         );
         assert_eq!(
             lines[5],
-            "met    JS API package (js/) under 40.0 KB gzip: 39.0 KB"
+            "met    JS API package, socket entry (wasm-websocket/socket) under 40.0 KB gzip: 39.0 KB"
+        );
+        assert_eq!(
+            lines[6],
+            "MISSED JS API package (js/) under 40.0 KB gzip: 41.0 KB"
         );
 
         // One byte more than gloo-net over the floor misses; so does a feature that costs.
