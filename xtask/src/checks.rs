@@ -124,6 +124,29 @@ pub fn plan(
             ];
             Ok(wasm_clippy(ctx, route, &args))
         }),
+        // What is built without default features: an app's minimal library, and the
+        // JS package's socket entry (`wasm-websocket/socket`).
+        Check::new(
+            "clippy (wasm32, without default features)",
+            false,
+            move |ctx, _| {
+                let args = [
+                    "clippy",
+                    "-p",
+                    "wasm-websocket",
+                    "-p",
+                    "wasm-websocket-js",
+                    "--target",
+                    WASM32,
+                    "--lib",
+                    "--no-default-features",
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
+                Ok(wasm_clippy(ctx, route, &args))
+            },
+        ),
         // `--all-targets` leaves out test binaries marked `test = false`: the suites
         // in workers and over wss, which run as checks of their own.
         Check::new(
