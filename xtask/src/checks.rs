@@ -706,6 +706,7 @@ mod tests {
                 "rustfmt",
                 "clippy (host)",
                 "clippy (wasm32)",
+                "clippy (wasm32, without default features)",
                 "clippy (wasm32, worker and wss tests)",
                 "native tests",
                 "library unit tests (native)",
