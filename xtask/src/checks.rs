@@ -502,9 +502,22 @@ fn js_api_checks(route: Route, chromedriver: Option<std::path::PathBuf>) -> Vec<
                 None => Action::Skip("node_modules already matches package-lock.json".to_owned()),
             })
         }),
+        // The example resolves the installed package (a `file:` dependency on
+        // target/pkg/web) as an app would: through `exports`, then through `types`
+        // and `typesVersions` (TypeScript's node10 resolution, webpack 4).
         Check::new("tsc --strict (examples/ts)", false, |ctx, _| {
-            Ok(Action::Run(js_api::tsc_command(ctx)))
+            Ok(Action::Run(js_api::tsc_command(ctx, "tsconfig.json")))
         }),
+        Check::new(
+            "tsc --strict, node10 resolution (examples/ts)",
+            false,
+            |ctx, _| {
+                Ok(Action::Run(js_api::tsc_command(
+                    ctx,
+                    "tsconfig.node10.json",
+                )))
+            },
+        ),
     ]
 }
 
@@ -730,6 +743,7 @@ mod tests {
                 "reconnect end-to-end: offline, back/forward cache (chrome)",
                 "npm ci (examples/ts)",
                 "tsc --strict (examples/ts)",
+                "tsc --strict, node10 resolution (examples/ts)",
                 "build leptos-chat (cargo, wasm-bindgen)",
                 "npm ci (examples/bundler)",
                 "vite build (examples/bundler)",

@@ -128,14 +128,15 @@ fn installed_matches_lock(dir: &Path) -> bool {
     }
 }
 
-/// `tsc --noEmit --strict` on the TypeScript example, with the TypeScript its
-/// package-lock.json pins.
-pub fn tsc_command(ctx: &Ctx) -> Command {
+/// `tsc --noEmit --strict` on the TypeScript example with its `project` file
+/// (`tsconfig.json`, or `tsconfig.node10.json` for the resolution that ignores
+/// `exports`), with the TypeScript its package-lock.json pins.
+pub fn tsc_command(ctx: &Ctx, project: &str) -> Command {
     let dir = ctx.root.join(TS_EXAMPLE);
     let mut cmd = ctx.host("node");
     cmd.arg(dir.join("node_modules/typescript/bin/tsc"))
         .arg("-p")
-        .arg(&dir)
+        .arg(dir.join(project))
         .args(["--noEmit", "--strict", "--pretty", "false"]);
     cmd
 }
@@ -200,9 +201,9 @@ mod tests {
     #[test]
     fn tsc_checks_strictly_without_emitting() -> Result<()> {
         let ctx = Ctx::new()?;
-        let shown = process::display(&tsc_command(&ctx));
+        let shown = process::display(&tsc_command(&ctx, "tsconfig.node10.json"));
         assert!(
-            shown.ends_with("examples/ts --noEmit --strict --pretty false"),
+            shown.ends_with("examples/ts/tsconfig.node10.json --noEmit --strict --pretty false"),
             "{shown}"
         );
         Ok(())

@@ -223,6 +223,9 @@ pub struct Manifest {
     main: String,
     module: String,
     types: String,
+    /// For resolvers that do not read `exports` (TypeScript's `node10` resolution,
+    /// webpack 4): where `wasm-websocket/socket` finds its types.
+    types_versions: Value,
     exports: Exports,
     side_effects: Value,
 }
@@ -433,6 +436,7 @@ fn manifest(generated: &Value, socket: &SocketEntry) -> Result<Manifest> {
         },
         module: main.clone(),
         main,
+        types_versions: serde_json::json!({ "*": { SOCKET_DIR: [format!("./{}", socket.types)] } }),
         types,
         files,
         side_effects,
@@ -592,6 +596,10 @@ mod tests {
             ])
         );
         assert_eq!(out["type"], "module");
+        assert_eq!(
+            out["typesVersions"],
+            json!({ "*": { "socket": ["./socket/wasm_websocket.d.ts"] } })
+        );
         assert_eq!(out["module"], "wasm_websocket.js");
         assert_eq!(
             out["exports"],
@@ -641,6 +649,7 @@ mod tests {
                 "main",
                 "module",
                 "types",
+                "typesVersions",
                 "exports",
                 "sideEffects"
             ]
