@@ -14,9 +14,9 @@ export interface ConnectOptions {
   protocols?: string[];
   /** How binary messages arrive: as a `Uint8Array` (`"arraybuffer"`, the default) or as a `Blob`. */
   binaryType?: "arraybuffer" | "blob";
-  /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. More than 2^31 - 1 (about 24.8 days, the longest `setTimeout` waits) counts as that. With {@link ReconnectingSocket}, the limit of each attempt. */
+  /** How long to wait for the socket to open, in milliseconds (default 10000); `null` waits as long as the browser does. More than 2^31 - 1 (about 24.8 days, the longest `setTimeout` waits) counts as that. With `ReconnectingSocket` (not in `wasm-websocket/socket`), the limit of each attempt. */
   connectTimeoutMs?: number | null;
-  /** Refuse sends (with a `BufferFull` error) while the socket's `bufferedAmount` is at or above this many bytes, instead of letting the browser buffer without bound; `null` (the default) sets no limit, 0 counts as 1. A {@link ReconnectingSocket} sending its outbox waits for the buffer to drain under this limit rather than failing a message. */
+  /** Refuse sends (with a `BufferFull` error) while the socket's `bufferedAmount` is at or above this many bytes, instead of letting the browser buffer without bound; `null` (the default) sets no limit, 0 counts as 1. A `ReconnectingSocket` (not in `wasm-websocket/socket`) sending its outbox waits for the buffer to drain under this limit rather than failing a message. */
   maxBufferedAmount?: number | null;
   /**
    * The largest message received, in bytes (a text counts its UTF-8 bytes; default 16 MiB, 16777216).
@@ -29,7 +29,7 @@ export interface ConnectOptions {
    * The most messages received but not yet read with `nextMessage()` (default 65536). The browser
    * cannot pause reading: when more would wait, the socket closes with 4008 and `nextMessage()`
    * hands out those kept, then rejects with `BacklogFull`. `onMessage` callbacks are not bounded.
-   * With {@link ReconnectingSocket}, the bound of unread events: messages that do not fit are
+   * With `ReconnectingSocket` (not in `wasm-websocket/socket`), the bound of unread events: messages that do not fit are
    * dropped and reported by a `dropped` event.
    */
   maxBacklogMessages?: number;

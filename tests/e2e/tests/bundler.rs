@@ -63,6 +63,10 @@ async fn the_bundled_package_round_trips_text_and_binary_through_both_entry_poin
     let (full, socket) = (wasm_bytes[0], wasm_bytes[1]);
     println!("the .wasm each page loaded: full {full} bytes, socket-only {socket}");
     ensure!(
+        socket > 0 && full > 0,
+        "the pages' .wasm sizes are unknown (full {full}, socket-only {socket})"
+    );
+    ensure!(
         socket * 10 < full * 6,
         "the socket-only page's .wasm ({socket} bytes) is not under 0.6 of the full one's \
          ({full} bytes)"
