@@ -146,7 +146,7 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
             }
             let wasm = dir.join(format!("{OUT_NAME}_bg.wasm"));
             let before = binaryen::optimize_in_place(&wasm_opt, &wasm)?;
-            let socket_wasm = dir.join(SOCKET_DIR).join(format!("{OUT_NAME}_bg.wasm"));
+            let socket_wasm = dir.join(&socket.wasm);
             binaryen::optimize_in_place(&wasm_opt, &socket_wasm)?;
             let manifest = finish_manifest(&dir, &socket)?;
             let mut note = format!(
@@ -260,99 +260,107 @@ impl Serialize for Exports {
     }
 }
 
-/// What the socket-only build put in its folder, as the package lists it: its files,
-/// entry module, types and side effects, as paths from the package's root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct SocketEntry {
+/// One entry point as wasm-pack's `package.json` lists it: its files, module, types
+/// and `.wasm` (each checked to be among the files), and its side effects.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
     files: Vec<String>,
     main: String,
     types: String,
-    side_effects: Vec<String>,
+    wasm: String,
+    side_effects: Value,
 }
 
-/// Reads the `package.json` wasm-pack wrote into the socket-only build's folder
-/// `dir` and removes what a nested package must not have: that `package.json` (the
-/// package has one, at its root), the README and license copies, and the
-/// `.gitignore` of `*` (npm would leave out every file of the folder for it).
-fn socket_entry(dir: &Path) -> Result<SocketEntry> {
+impl Entry {
+    /// The entry of wasm-pack's `generated` package.json.
+    fn of(generated: &Value) -> Result<Self> {
+        let main = text_field(generated, "main")?;
+        let types = text_field(generated, "types")?;
+        let files: Vec<String> = serde_json::from_value(field(generated, "files")?)
+            .map_err(|_| anyhow!("package.json `files` is not a list of names"))?;
+        let wasm = files
+            .iter()
+            .find(|f| f.ends_with(".wasm"))
+            .ok_or_else(|| anyhow!("package.json `files` lists no .wasm file"))?
+            .clone();
+        for needed in [&main, &types] {
+            if !files.contains(needed) {
+                bail!("package.json `files` lacks `{needed}`");
+            }
+        }
+        Ok(Self {
+            files,
+            main,
+            types,
+            wasm,
+            side_effects: field(generated, "sideEffects")?,
+        })
+    }
+
+    /// The same entry in the package's folder `dir`: its paths from the package's
+    /// root, without the README and license copies wasm-pack puts in every build.
+    fn moved_into(self, dir: &str) -> Self {
+        let moved = |name: &str| format!("{dir}/{}", name.trim_start_matches("./"));
+        let side_effects = match self.side_effects {
+            Value::Array(list) => Value::Array(
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(|name| Value::String(format!("./{}", moved(name))))
+                    .collect(),
+            ),
+            other => other,
+        };
+        Self {
+            files: self
+                .files
+                .iter()
+                .filter(|name| !name.starts_with("LICENSE") && !name.starts_with("README"))
+                .map(|name| moved(name))
+                .collect(),
+            main: moved(&self.main),
+            types: moved(&self.types),
+            wasm: moved(&self.wasm),
+            side_effects,
+        }
+    }
+}
+
+/// The `package.json` wasm-pack wrote into `dir`, parsed.
+fn generated_manifest(dir: &Path) -> Result<Value> {
     let path = dir.join("package.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("wasm-pack wrote no {}", path.display()))?;
-    let generated: Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not valid JSON", path.display()))?;
-    let entry = socket_entry_of(&generated)?;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
+}
+
+/// The socket-only build's entry, from the `package.json` wasm-pack wrote into its
+/// folder `dir`, moved into [`SOCKET_DIR`]; then removes what a nested package must
+/// not have: that `package.json` (the package has one, at its root), the README and
+/// license copies, and the `.gitignore` of `*` (npm would leave out every file of
+/// the folder for it).
+fn socket_entry(dir: &Path) -> Result<Entry> {
+    let entry = Entry::of(&generated_manifest(dir)?)
+        .context("the socket build's package.json")?
+        .moved_into(SOCKET_DIR);
+    for file in std::fs::read_dir(dir)? {
+        let file = file?;
+        let name = file.file_name().to_string_lossy().into_owned();
         if name == "package.json"
             || name == ".gitignore"
             || name.starts_with("README")
             || name.starts_with("LICENSE")
         {
-            std::fs::remove_file(entry.path())
-                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+            std::fs::remove_file(file.path())
+                .with_context(|| format!("cannot remove {}", file.path().display()))?;
         }
-    }
-    Ok(entry)
-}
-
-/// [`SocketEntry`] from the socket-only build's generated `package.json`.
-fn socket_entry_of(generated: &Value) -> Result<SocketEntry> {
-    let prefixed = |name: &str| format!("{SOCKET_DIR}/{}", name.trim_start_matches("./"));
-    let text = |key: &str| -> Result<String> {
-        generated
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(prefixed)
-            .ok_or_else(|| missing(key))
-    };
-    let files: Vec<String> = serde_json::from_value(
-        generated
-            .get("files")
-            .cloned()
-            .ok_or_else(|| missing("files"))?,
-    )
-    .map_err(|_| anyhow!("the socket build's package.json `files` is not a list of names"))?;
-    let files: Vec<String> = files
-        .iter()
-        .filter(|name| !name.starts_with("LICENSE") && !name.starts_with("README"))
-        .map(|name| prefixed(name))
-        .collect();
-    let side_effects = match generated.get("sideEffects") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|name| format!("./{}", prefixed(name)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let entry = SocketEntry {
-        main: text("main")?,
-        types: text("types")?,
-        files,
-        side_effects,
-    };
-    for needed in [&entry.main, &entry.types] {
-        if !entry.files.contains(needed) {
-            bail!("the socket build's package.json `files` lacks `{needed}`");
-        }
-    }
-    if !entry.files.iter().any(|f| f.ends_with(".wasm")) {
-        bail!("the socket build's package.json `files` lists no .wasm file");
     }
     Ok(entry)
 }
 
 /// Completes the `package.json` wasm-pack wrote into `dir`, with the socket-only
 /// entry point.
-fn finish_manifest(dir: &Path, socket: &SocketEntry) -> Result<Manifest> {
-    let path = dir.join("package.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("wasm-pack wrote no {}", path.display()))?;
-    let generated: Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not valid JSON", path.display()))?;
-    let mut manifest = manifest(&generated, socket)?;
+fn finish_manifest(dir: &Path, socket: &Entry) -> Result<Manifest> {
+    let mut manifest = manifest(&generated_manifest(dir)?, socket)?;
     // wasm-pack copies the crate's LICENSE-* files but does not list them, and npm
     // packs only `LICENSE` itself unlisted.
     let mut licenses: Vec<String> = std::fs::read_dir(dir)?
@@ -366,6 +374,7 @@ fn finish_manifest(dir: &Path, socket: &SocketEntry) -> Result<Manifest> {
             bail!("package.json lists `{file}`, which wasm-pack did not write");
         }
     }
+    let path = dir.join("package.json");
     std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(manifest)
@@ -374,42 +383,21 @@ fn finish_manifest(dir: &Path, socket: &SocketEntry) -> Result<Manifest> {
 /// The finished manifest from wasm-pack's: every field an npm package needs must be
 /// there (most come from `Cargo.toml`), `module` and `exports` are added, and the
 /// socket-only entry point's files, export and side effects.
-fn manifest(generated: &Value, socket: &SocketEntry) -> Result<Manifest> {
-    let text = |key: &str| -> Result<String> {
-        generated
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(ToOwned::to_owned)
-            .ok_or_else(|| missing(key))
-    };
-    let value = |key: &str| generated.get(key).cloned().ok_or_else(|| missing(key));
-    let main = text("main")?;
-    let types = text("types")?;
-    let mut files: Vec<String> = serde_json::from_value(value("files")?)
-        .map_err(|_| anyhow!("package.json `files` is not a list of names"))?;
-    let wasm = files
-        .iter()
-        .find(|f| f.ends_with(".wasm"))
-        .ok_or_else(|| anyhow!("package.json `files` lists no .wasm file"))?
-        .clone();
-    for needed in [&main, &types] {
-        if !files.contains(needed) {
-            bail!("package.json `files` lacks `{needed}`");
-        }
-    }
+fn manifest(generated: &Value, socket: &Entry) -> Result<Manifest> {
+    let text = |key: &str| text_field(generated, key);
+    let value = |key: &str| field(generated, key);
+    let Entry {
+        mut files,
+        main,
+        types,
+        wasm,
+        mut side_effects,
+    } = Entry::of(generated)?;
     // wasm-pack names the package after the crate; this one is `wasm-websocket`.
     text("name")?;
-    let socket_wasm = socket
-        .files
-        .iter()
-        .find(|f| f.ends_with(".wasm"))
-        .cloned()
-        .unwrap_or_default();
     files.extend(socket.files.iter().cloned());
-    let mut side_effects = value("sideEffects")?;
-    if let Value::Array(list) = &mut side_effects {
-        list.extend(socket.side_effects.iter().cloned().map(Value::String));
+    if let (Value::Array(list), Value::Array(more)) = (&mut side_effects, &socket.side_effects) {
+        list.extend(more.iter().cloned());
     }
     Ok(Manifest {
         name: NPM_NAME.to_owned(),
@@ -430,7 +418,7 @@ fn manifest(generated: &Value, socket: &SocketEntry) -> Result<Manifest> {
             ],
             files: vec![
                 format!("./{wasm}"),
-                format!("./{socket_wasm}"),
+                format!("./{}", socket.wasm),
                 "./package.json".to_owned(),
             ],
         },
@@ -441,6 +429,21 @@ fn manifest(generated: &Value, socket: &SocketEntry) -> Result<Manifest> {
         files,
         side_effects,
     })
+}
+
+/// A field of wasm-pack's `generated` package.json.
+fn field(generated: &Value, key: &str) -> Result<Value> {
+    generated.get(key).cloned().ok_or_else(|| missing(key))
+}
+
+/// A field of wasm-pack's `generated` package.json that must be a non-empty string.
+fn text_field(generated: &Value, key: &str) -> Result<String> {
+    generated
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(ToOwned::to_owned)
+        .ok_or_else(|| missing(key))
 }
 
 fn missing(key: &str) -> anyhow::Error {
@@ -520,8 +523,10 @@ mod tests {
     }
 
     /// The socket-only entry of a package from [`generated`].
-    fn socket() -> SocketEntry {
-        socket_entry_of(&generated()).expect("the socket build's manifest")
+    fn socket() -> Entry {
+        Entry::of(&generated())
+            .expect("the socket build's manifest")
+            .moved_into(SOCKET_DIR)
     }
 
     #[test]
@@ -533,10 +538,10 @@ mod tests {
             "wasm_websocket.d.ts",
             "LICENSE-MIT"
         ]);
-        let entry = socket_entry_of(&with_snippets)?;
+        let entry = Entry::of(&with_snippets)?.moved_into(SOCKET_DIR);
         assert_eq!(
             entry,
-            SocketEntry {
+            Entry {
                 files: vec![
                     "socket/wasm_websocket_bg.wasm".to_owned(),
                     "socket/wasm_websocket.js".to_owned(),
@@ -544,18 +549,16 @@ mod tests {
                 ],
                 main: "socket/wasm_websocket.js".to_owned(),
                 types: "socket/wasm_websocket.d.ts".to_owned(),
-                side_effects: vec![
-                    "./socket/wasm_websocket.js".to_owned(),
-                    "./socket/snippets/*".to_owned(),
-                ],
+                wasm: "socket/wasm_websocket_bg.wasm".to_owned(),
+                side_effects: json!(["./socket/wasm_websocket.js", "./socket/snippets/*"]),
             }
         );
         let mut no_wasm = generated();
         no_wasm["files"] = json!(["wasm_websocket.js", "wasm_websocket.d.ts"]);
-        assert!(socket_entry_of(&no_wasm).is_err(), "no .wasm in files");
+        assert!(Entry::of(&no_wasm).is_err(), "no .wasm in files");
         let mut no_types = generated();
         no_types["files"] = json!(["wasm_websocket_bg.wasm", "wasm_websocket.js"]);
-        assert!(socket_entry_of(&no_types).is_err(), "types not in files");
+        assert!(Entry::of(&no_types).is_err(), "types not in files");
         Ok(())
     }
 
