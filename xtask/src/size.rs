@@ -267,12 +267,7 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<(Row,
             // each of its imports (`./ours_every_feature_bg.js` was 14 bytes more than
             // `./ours_bg.js` in each of 60 imports); a copy, which also keeps it from
             // the same example built next with other features.
-            let input = out_dir(ctx).join("inputs").join(&stem);
-            std::fs::create_dir_all(&input)
-                .with_context(|| format!("cannot create {}", input.display()))?;
-            let kept = input.join(format!("{APP_MODULE}.wasm"));
-            std::fs::copy(&built, &kept)
-                .with_context(|| format!("cannot copy {}", built.display()))?;
+            let kept = keep_input(ctx, &built, &stem, APP_MODULE)?;
             (kept, out_dir(ctx).join(&stem), APP_MODULE.to_owned())
         }
         Build::Package(package, stem) | Build::PackageWithoutDefaults(package, stem) => {
@@ -296,17 +291,9 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<(Row,
             } else {
                 // A copy under the same name (the module name is in every import),
                 // as the next build of the crate overwrites the file.
-                let input = out_dir(ctx).join("inputs").join(format!("{stem}_socket"));
-                std::fs::create_dir_all(&input)
-                    .with_context(|| format!("cannot create {}", input.display()))?;
-                let kept = input.join(format!("{stem}.wasm"));
-                std::fs::copy(&built, &kept)
-                    .with_context(|| format!("cannot copy {}", built.display()))?;
-                (
-                    kept,
-                    out_dir(ctx).join(format!("{stem}_socket")),
-                    stem.to_owned(),
-                )
+                let folder = format!("{stem}_socket");
+                let kept = keep_input(ctx, &built, &folder, stem)?;
+                (kept, out_dir(ctx).join(folder), stem.to_owned())
             }
         }
     };
@@ -327,6 +314,17 @@ fn measure(ctx: &Ctx, wasm_opt: &Path, name: &str, build: Build) -> Result<(Row,
         js: file_size(&dir.join(format!("{module}.js")))?,
     };
     Ok((row, named))
+}
+
+/// Copies the `built` `.wasm` to `inputs/<folder>/<module>.wasm` under the report's
+/// folder (wasm-bindgen names the module after the file); returns the copy.
+fn keep_input(ctx: &Ctx, built: &Path, folder: &str, module: &str) -> Result<PathBuf> {
+    let input = out_dir(ctx).join("inputs").join(folder);
+    std::fs::create_dir_all(&input)
+        .with_context(|| format!("cannot create {}", input.display()))?;
+    let kept = input.join(format!("{module}.wasm"));
+    std::fs::copy(built, &kept).with_context(|| format!("cannot copy {}", built.display()))?;
+    Ok(kept)
 }
 
 /// The raw and `gzip -9` sizes of a file.
