@@ -149,8 +149,9 @@ async function rejects(promise, name, what, messagePart, ms = STEP_MS) {
 /** Sockets the current test opened, freed after it. */
 let open = [];
 
-async function connect(path = "/echo", options) {
-  const ws = await wait(WasmSocket.connect(ECHO + path, options), `connect ${path}`);
+/** Connects with `Socket` (the full entry's `WasmSocket` unless told), freed after the test. */
+async function connect(path = "/echo", options, Socket = WasmSocket) {
+  const ws = await wait(Socket.connect(ECHO + path, options), `connect ${path}`);
   open.push(ws);
   return ws;
 }
@@ -1413,10 +1414,7 @@ async function socketModule() {
 }
 
 async function connectSocketOnly(path = "/echo", options) {
-  const { WasmSocket: SocketOnly } = await socketModule();
-  const ws = await wait(SocketOnly.connect(ECHO + path, options), `connect ${path} (socket entry)`);
-  open.push(ws);
-  return ws;
+  return connect(path, options, (await socketModule()).WasmSocket);
 }
 
 /** The byte length of a file of the package, as the page would download it. */
