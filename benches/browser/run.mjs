@@ -30,6 +30,11 @@
 //   --rounds-per-browser N   rounds before a fresh Chromium takes over (default 6)
 //   --quick                  smaller workloads and memory workloads, for a smoke run
 //   --no-memory              skip the memory workloads
+//   --workloads W1,W6        only these workloads (default: every one)
+//   --no-pin                 leave the processes where the scheduler puts them; by
+//                            default (on Linux with taskset) the renderer and the echo
+//                            server run on CPU 0 and the rest of Chromium on CPU 1
+//                            (pin.mjs says why)
 //   --profile W              instead of measuring: run workload W (e.g. W2) once per
 //                            contender under the DevTools CPU profiler and print where
 //                            each spends its main-thread time (self time by function)
@@ -41,6 +46,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { chromiumArgs, startBrowser, startEcho } from "../../tests/js/webdriver.mjs";
+import { PINNED, PLACEMENT, cannotPin, pin, pinBrowser } from "./pin.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
@@ -58,6 +64,8 @@ const { values: options } = parseArgs({
     "rounds-per-browser": { type: "string", default: "6" },
     quick: { type: "boolean", default: false },
     "no-memory": { type: "boolean", default: false },
+    workloads: { type: "string" },
+    "no-pin": { type: "boolean", default: false },
     profile: { type: "string" },
   },
 });
@@ -76,6 +84,15 @@ function workloads(quick) {
     { id: "W5-pixels", kind: "canvasPixels", count: scale(5, 2), size: 512 },
     { id: "W6", kind: "push", count: scale(10_000, 2_000), size: 1024 },
   ];
+}
+
+/** The workloads `--workloads` names (every one without it). */
+function chosen(list) {
+  if (options.workloads === undefined) return list;
+  const ids = options.workloads.split(",").map((id) => id.trim());
+  const unknown = ids.filter((id) => !list.some((w) => w.id === id));
+  if (unknown.length > 0) throw new Error(`--workloads: no workload ${unknown.join(", ")}`);
+  return list.filter((w) => ids.includes(w.id));
 }
 
 function memoryWorkload(quick) {
@@ -136,6 +153,14 @@ async function runOne(browser, contender, workload) {
 /** `list` rotated left by `by`. */
 const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
 
+/** Whether this run pins its processes (`--no-pin`, or a machine that cannot). */
+const pinning = (() => {
+  if (options["no-pin"]) return { on: false, why: "--no-pin" };
+  const why = cannotPin();
+  if (why !== null) console.log(`not pinning the processes to CPUs: ${why}`);
+  return why === null ? { on: true } : { on: false, why };
+})();
+
 async function openPage(http) {
   const browser = await startBrowser({
     chromedriver: options.chromedriver,
@@ -156,6 +181,9 @@ async function openPage(http) {
       await sleep(100);
     }
     await browser.cdp("Performance.enable", { timeDomain: "threadTicks" });
+    if (pinning.on && pinBrowser(browser.driverPid) === 0) {
+      throw new Error("found no Chromium renderer to pin to a CPU (--no-pin measures unpinned)");
+    }
     return browser;
   } catch (error) {
     await browser.close();
@@ -222,7 +250,7 @@ async function main() {
   const fixedRounds = options.rounds === undefined ? null : Number(options.rounds);
   const budgetMs = Number(options.seconds ?? (options.quick ? 45 : 360)) * 1000;
   const perBrowser = Math.max(1, Number(options["rounds-per-browser"]));
-  const list = workloads(options.quick);
+  const list = chosen(workloads(options.quick));
   const www = stage();
   let echo;
   let session = null;
@@ -232,6 +260,7 @@ async function main() {
   let browsers = 0;
   try {
     echo = await startEcho(resolve(options["echo-server"]), www);
+    if (pinning.on) pin(echo.child.pid, PLACEMENT.echo);
     const http = echo.url.replace(/^ws:/, "http:");
     if (options.profile) {
       await profileWorkload(http, options.profile);
@@ -286,6 +315,7 @@ async function main() {
       meta: {
         ...meta,
         quick: options.quick,
+        pinned: pinning.on ? PINNED : `no (${pinning.why})`,
         rounds,
         browsers,
         roundsPerBrowser: perBrowser,

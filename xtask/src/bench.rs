@@ -46,6 +46,9 @@ pub struct Options {
     pub rounds_per_browser: u32,
     /// Whether to run the memory workloads.
     pub memory: bool,
+    /// Whether to pin the renderer and the echo server to one CPU and the rest of
+    /// the browser to the other (where the machine can).
+    pub pin: bool,
     /// Only report again from the last measurements (`target/bench/raw.json`).
     pub report_only: bool,
     /// Profile this workload instead of measuring (no report).
@@ -167,6 +170,9 @@ fn measure(
         }
         if !options.memory {
             cmd.arg("--no-memory");
+        }
+        if !options.pin {
+            cmd.arg("--no-pin");
         }
         if let Some(workload) = &options.profile {
             cmd.args(["--profile", workload]);

@@ -172,6 +172,11 @@ struct BenchArgs {
     /// Chromium, which waits 10 ms between two connections to one server).
     #[arg(long)]
     no_memory: bool,
+    /// Leave the processes where the scheduler puts them. By default (on Linux, with
+    /// taskset) the page's renderer and the echo server run on CPU 0 and the rest of
+    /// Chromium on CPU 1, which halves the run-to-run swing on a 2-core machine.
+    #[arg(long)]
+    no_pin: bool,
     /// Build nothing and measure nothing: report again from the last measurements
     /// (`target/bench/raw.json`).
     #[arg(long)]
@@ -212,6 +217,7 @@ fn main() -> ExitCode {
             rounds: args.rounds,
             rounds_per_browser: args.rounds_per_browser,
             memory: !args.no_memory,
+            pin: !args.no_pin,
             report_only: args.report_only,
             profile: args.profile,
         }),
