@@ -32,9 +32,9 @@
 //   --no-memory              skip the memory workloads
 //   --workloads W1,W6        only these workloads (default: every one)
 //   --no-pin                 leave the processes where the scheduler puts them; by
-//                            default (on Linux with taskset) the renderer and the echo
-//                            server run on CPU 0 and the rest of Chromium on CPU 1
-//                            (pin.mjs says why)
+//                            default (on Linux with taskset) the renderer runs on
+//                            CPU 0, the echo server and the rest of Chromium on
+//                            CPU 1 (pin.mjs says why)
 //   --profile W              instead of measuring: run workload W (e.g. W2) once per
 //                            contender under the DevTools CPU profiler and print where
 //                            each spends its main-thread time (self time by function)

@@ -46,8 +46,8 @@ pub struct Options {
     pub rounds_per_browser: u32,
     /// Whether to run the memory workloads.
     pub memory: bool,
-    /// Whether to pin the renderer and the echo server to one CPU and the rest of
-    /// the browser to the other (where the machine can).
+    /// Whether to pin the page's renderer to one CPU, and the echo server and the
+    /// rest of the browser to the other (where the machine can).
     pub pin: bool,
     /// Only report again from the last measurements (`target/bench/raw.json`).
     pub report_only: bool,

@@ -173,8 +173,8 @@ struct BenchArgs {
     #[arg(long)]
     no_memory: bool,
     /// Leave the processes where the scheduler puts them. By default (on Linux, with
-    /// taskset) the page's renderer and the echo server run on CPU 0 and the rest of
-    /// Chromium on CPU 1, which halves the run-to-run swing on a 2-core machine.
+    /// taskset) the page's renderer runs on CPU 0, and the echo server and the rest
+    /// of Chromium on CPU 1, which narrows the run-to-run swing on a 2-core machine.
     #[arg(long)]
     no_pin: bool,
     /// Build nothing and measure nothing: report again from the last measurements
