@@ -31,10 +31,6 @@
 //   --quick                  smaller workloads and memory workloads, for a smoke run
 //   --no-memory              skip the memory workloads
 //   --workloads W1,W6        only these workloads (default: every one)
-//   --no-pin                 leave the processes where the scheduler puts them; by
-//                            default (on Linux with taskset) the renderer runs on
-//                            CPU 0, the echo server and the rest of Chromium on
-//                            CPU 1 (pin.mjs says why)
 //   --profile W              instead of measuring: run workload W (e.g. W2) once per
 //                            contender under the DevTools CPU profiler and print where
 //                            each spends its main-thread time (self time by function)
@@ -46,7 +42,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { chromiumArgs, startBrowser, startEcho } from "../../tests/js/webdriver.mjs";
-import { PINNED, PLACEMENT, cannotPin, pin, pinBrowser } from "./pin.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
@@ -65,7 +60,6 @@ const { values: options } = parseArgs({
     quick: { type: "boolean", default: false },
     "no-memory": { type: "boolean", default: false },
     workloads: { type: "string" },
-    "no-pin": { type: "boolean", default: false },
     profile: { type: "string" },
   },
 });
@@ -153,14 +147,6 @@ async function runOne(browser, contender, workload) {
 /** `list` rotated left by `by`. */
 const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
 
-/** Whether this run pins its processes (`--no-pin`, or a machine that cannot). */
-const pinning = (() => {
-  if (options["no-pin"]) return { on: false, why: "--no-pin" };
-  const why = cannotPin();
-  if (why !== null) console.log(`not pinning the processes to CPUs: ${why}`);
-  return why === null ? { on: true } : { on: false, why };
-})();
-
 async function openPage(http) {
   const browser = await startBrowser({
     chromedriver: options.chromedriver,
@@ -181,9 +167,6 @@ async function openPage(http) {
       await sleep(100);
     }
     await browser.cdp("Performance.enable", { timeDomain: "threadTicks" });
-    if (pinning.on && pinBrowser(browser.driverPid) === 0) {
-      throw new Error("found no Chromium renderer to pin to a CPU (--no-pin measures unpinned)");
-    }
     return browser;
   } catch (error) {
     await browser.close();
@@ -260,7 +243,6 @@ async function main() {
   let browsers = 0;
   try {
     echo = await startEcho(resolve(options["echo-server"]), www);
-    if (pinning.on) pin(echo.child.pid, PLACEMENT.echo);
     const http = echo.url.replace(/^ws:/, "http:");
     if (options.profile) {
       await profileWorkload(http, options.profile);
@@ -315,7 +297,6 @@ async function main() {
       meta: {
         ...meta,
         quick: options.quick,
-        pinned: pinning.on ? PINNED : `no (${pinning.why})`,
         rounds,
         browsers,
         roundsPerBrowser: perBrowser,

@@ -106,8 +106,6 @@ export async function startBrowser({ chromedriver, chromium, args }) {
   }
   const id = session.sessionId;
   return {
-    /** The chromedriver process (Chromium's processes are its descendants). */
-    driverPid: child.pid,
     goto: (url) => call("POST", `/session/${id}/url`, { url }),
     /** Runs `script` (a function body) in the page and returns its result. */
     run: (script, args = []) => call("POST", `/session/${id}/execute/sync`, { script, args }),

@@ -46,9 +46,8 @@ pub struct Options {
     pub rounds_per_browser: u32,
     /// Whether to run the memory workloads.
     pub memory: bool,
-    /// Whether to pin the page's renderer to one CPU, and the echo server and the
-    /// rest of the browser to the other (where the machine can).
-    pub pin: bool,
+    /// Only these workloads (comma-separated ids; `None`: every one).
+    pub workloads: Option<String>,
     /// Only report again from the last measurements (`target/bench/raw.json`).
     pub report_only: bool,
     /// Profile this workload instead of measuring (no report).
@@ -171,8 +170,8 @@ fn measure(
         if !options.memory {
             cmd.arg("--no-memory");
         }
-        if !options.pin {
-            cmd.arg("--no-pin");
+        if let Some(workloads) = &options.workloads {
+            cmd.args(["--workloads", workloads]);
         }
         if let Some(workload) = &options.profile {
             cmd.args(["--profile", workload]);

@@ -488,12 +488,8 @@ pub fn summary(report: &Report) -> String {
     } else {
         ""
     };
-    let pinned = meta
-        .get("pinned")
-        .and_then(Value::as_str)
-        .map_or(String::new(), |how| format!(" Pinned: {how}."));
     format!(
-        "{browser}; {rounds} rounds in {browsers} browser sessions, {minutes:.1} minutes{quick}.{pinned} \
+        "{browser}; {rounds} rounds in {browsers} browser sessions, {minutes:.1} minutes{quick}. \
          Each ratio is the median of the per-round ratios (both sides of a ratio ran in the same \
          round), with its distribution-free 95% interval in brackets."
     )
@@ -773,24 +769,5 @@ pub(crate) mod tests {
             "{text}"
         );
         assert!(text.contains("| target |"), "{text}");
-    }
-
-    #[test]
-    fn the_summary_says_whether_the_processes_were_pinned() {
-        let raw = |meta| Raw {
-            meta,
-            workloads: Vec::new(),
-            records: Vec::new(),
-            memory: None,
-        };
-        let pinned = summary(&build(&raw(serde_json::json!({
-            "rounds": 3, "pinned": "the renderer on CPU 0"
-        }))));
-        assert!(
-            pinned.contains(" Pinned: the renderer on CPU 0. "),
-            "{pinned}"
-        );
-        let before = summary(&build(&raw(serde_json::json!({ "rounds": 3 }))));
-        assert!(!before.contains("Pinned"), "{before}");
     }
 }

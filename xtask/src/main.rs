@@ -172,11 +172,10 @@ struct BenchArgs {
     /// Chromium, which waits 10 ms between two connections to one server).
     #[arg(long)]
     no_memory: bool,
-    /// Leave the processes where the scheduler puts them. By default (on Linux, with
-    /// taskset) the page's renderer runs on CPU 0, and the echo server and the rest
-    /// of Chromium on CPU 1, which narrows the run-to-run swing on a 2-core machine.
-    #[arg(long)]
-    no_pin: bool,
+    /// Only these workloads, comma-separated (W1, W2, W3, W4, W5-image, W5-pixels,
+    /// W6) [default: every one].
+    #[arg(long, value_name = "W,..")]
+    workloads: Option<String>,
     /// Build nothing and measure nothing: report again from the last measurements
     /// (`target/bench/raw.json`).
     #[arg(long)]
@@ -217,7 +216,7 @@ fn main() -> ExitCode {
             rounds: args.rounds,
             rounds_per_browser: args.rounds_per_browser,
             memory: !args.no_memory,
-            pin: !args.no_pin,
+            workloads: args.workloads,
             report_only: args.report_only,
             profile: args.profile,
         }),
