@@ -124,29 +124,6 @@ pub fn plan(
             ];
             Ok(wasm_clippy(ctx, route, &args))
         }),
-        // What is built without default features: an app's minimal library, and the
-        // JS package's socket entry (`wasm-websocket/socket`).
-        Check::new(
-            "clippy (wasm32, without default features)",
-            false,
-            move |ctx, _| {
-                let args = [
-                    "clippy",
-                    "-p",
-                    "wasm-websocket",
-                    "-p",
-                    "wasm-websocket-js",
-                    "--target",
-                    WASM32,
-                    "--lib",
-                    "--no-default-features",
-                    "--",
-                    "-D",
-                    "warnings",
-                ];
-                Ok(wasm_clippy(ctx, route, &args))
-            },
-        ),
         // `--all-targets` leaves out test binaries marked `test = false`: the suites
         // in workers and over wss, which run as checks of their own.
         Check::new(
@@ -168,6 +145,22 @@ pub fn plan(
                 Ok(wasm_clippy(ctx, route, &args))
             },
         ),
+    ];
+    // What is built with fewer features than all: an app's minimal library and the
+    // JS package's socket entry (`wasm-websocket/socket`) without default features,
+    // and each feature alone (code that one feature's cfg leaves dead or unused).
+    for (what, features) in FEATURE_SETS {
+        checks.push(Check::new(
+            format!("clippy (wasm32, {what})"),
+            false,
+            move |ctx, _| {
+                let args = feature_clippy_args(features);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                Ok(wasm_clippy(ctx, route, &args))
+            },
+        ));
+    }
+    checks.extend([
         Check::new("native tests", false, |ctx, _| {
             Ok(Action::Run(cargo(
                 ctx,
@@ -213,7 +206,7 @@ pub fn plan(
                 ],
             )))
         }),
-    ];
+    ]);
     for &browser in browsers {
         let driver = drivers.get(browser).map(ToOwned::to_owned);
         let extra = runner_args.to_vec();
@@ -250,6 +243,42 @@ pub fn plan(
         drivers.get(Browser::Chrome).map(ToOwned::to_owned),
     ));
     checks
+}
+
+/// The feature sets linted besides all of them: a name for the step, and the
+/// features of the JS package's crate (which turn on the library's of the same name).
+const FEATURE_SETS: [(&str, &str); 3] = [
+    ("without default features", ""),
+    ("canvas alone", "canvas"),
+    ("reconnect alone", "reconnect"),
+];
+
+/// `cargo clippy` of the library and the JS package's crate for wasm32, without
+/// default features and with `features` of the JS crate (comma-separated; may be
+/// empty).
+fn feature_clippy_args(features: &str) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "clippy",
+        "-p",
+        "wasm-websocket",
+        "-p",
+        "wasm-websocket-js",
+        "--target",
+        WASM32,
+        "--lib",
+        "--no-default-features",
+    ]
+    .map(String::from)
+    .to_vec();
+    if !features.is_empty() {
+        let qualified: Vec<String> = features
+            .split(',')
+            .map(|feature| format!("wasm-websocket-js/{feature}"))
+            .collect();
+        args.extend(["--features".to_owned(), qualified.join(",")]);
+    }
+    args.extend(["--", "-D", "warnings"].map(String::from));
+    args
 }
 
 /// `cargo <args>` (clippy for wasm32) as the route allows.
@@ -719,8 +748,10 @@ mod tests {
                 "rustfmt",
                 "clippy (host)",
                 "clippy (wasm32)",
-                "clippy (wasm32, without default features)",
                 "clippy (wasm32, worker and wss tests)",
+                "clippy (wasm32, without default features)",
+                "clippy (wasm32, canvas alone)",
+                "clippy (wasm32, reconnect alone)",
                 "native tests",
                 "library unit tests (native)",
                 "docs (wasm32, warnings denied)",
