@@ -4,7 +4,9 @@ use core::future::Future;
 use core::ops::Deref;
 use std::rc::Rc;
 
-use crate::socket::Socket;
+use crate::builder::DEFAULT_CONNECT_TIMEOUT;
+use crate::socket::{Socket, SocketOptions};
+use crate::wait::Opened;
 use crate::{Result, WebSocketBuilder, WebSocketReceiver, WebSocketSender};
 
 /// A browser WebSocket with typed sends, ordered receives and owned listeners.
@@ -29,8 +31,16 @@ impl WebSocket {
     /// # Errors
     /// See [`WebSocketBuilder::connect`].
     pub fn connect(url: &str) -> impl Future<Output = Result<Self>> + 'static {
-        // The builder owns the URL, so the future does not borrow `url`.
-        Self::builder(url).connect()
+        // What the builder's `connect` does with its defaults, without its list of
+        // subprotocols: with none offered there is nothing to validate, and an app
+        // that connects only through here does not carry the validation (a list kept
+        // in the future's state is not known to be empty where it is checked).
+        let url = url.to_owned();
+        async move {
+            let ws = Self::from_socket(Socket::open(&url, &SocketOptions::default())?);
+            Opened::new(&ws.sender.socket, Some(DEFAULT_CONNECT_TIMEOUT)).await?;
+            Ok(ws)
+        }
     }
 
     /// A builder to set subprotocols, the binary type, the connect timeout and a send
