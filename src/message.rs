@@ -1,6 +1,6 @@
 //! Messages: what is sent and received.
 
-use js_sys::{ArrayBuffer, JsString, Uint8Array};
+use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -99,20 +99,28 @@ impl Message {
             // The kind was found by the string check: no second call to ask again.
             DataKind::Text => match text_from_js(data.unchecked_ref()) {
                 Some(text) => Ok(Self::Text(text)),
-                None => Self::from_event_data(data),
+                // Not even wasm-bindgen could convert it (which does not happen for a
+                // string): what converting it unclassified ends with too.
+                None => Err(Error::UnexpectedData {
+                    type_name: type_name(&data),
+                }),
             },
             DataKind::ArrayBuffer => Ok(Self::Binary(
                 Uint8Array::new(data.unchecked_ref::<ArrayBuffer>()).to_vec(),
             )),
             DataKind::Blob => Ok(Self::Blob(data.unchecked_into())),
-            DataKind::Other => Self::from_event_data(data),
+            // Neither a string, an ArrayBuffer nor a Blob (found when received).
+            DataKind::Other => Err(Error::UnexpectedData {
+                type_name: type_name(&data),
+            }),
         }
     }
 
     /// Converts the `data` of a `MessageEvent` (when the message is read). One copy
     /// is made for binary data: from the browser's ArrayBuffer into the returned `Vec`.
+    #[cfg(feature = "reconnect")]
     pub(crate) fn from_event_data(data: JsValue) -> Result<Self> {
-        if let Some(text) = data.dyn_ref::<JsString>().and_then(text_from_js) {
+        if let Some(text) = data.dyn_ref::<js_sys::JsString>().and_then(text_from_js) {
             return Ok(Self::Text(text));
         }
         match data.dyn_into::<ArrayBuffer>() {
