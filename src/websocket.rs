@@ -29,7 +29,8 @@ impl WebSocket {
     /// (no subprotocol, binary received as bytes, a 10 s connect timeout).
     ///
     /// # Errors
-    /// See [`WebSocketBuilder::connect`].
+    /// See [`WebSocketBuilder::connect`] (offering no subprotocol, it never gives
+    /// [`Error::InvalidProtocol`](crate::Error::InvalidProtocol)).
     pub fn connect(url: &str) -> impl Future<Output = Result<Self>> + 'static {
         // What the builder's `connect` does with its defaults, without its list of
         // subprotocols: with none offered there is nothing to validate, and an app

@@ -2,6 +2,8 @@
 //!
 //! - a connect timeout of `Duration::MAX` is clamped to what `setTimeout` accepts
 //!   (2^31 - 1 ms), so it does not fire at once against a slow handshake
+//! - `WebSocket::connect` (no builder) gives up after the default 10 s connect
+//!   timeout, not before
 //! - a backoff delay above 24.8 days is clamped the same way: no attempt follows at once
 //! - the heartbeat runs on the monotonic clock: moving `Date.now()` a day forward fakes
 //!   no timeout, a day back does not silence it
@@ -22,7 +24,10 @@ use wasm_websocket::reconnect::{
     Backoff, DisconnectReason, Event, Heartbeat, ReconnectConfig, ReconnectError, WhenFull,
     MAX_OUTBOX_BYTES, MAX_OUTBOX_MESSAGES, MIN_HEARTBEAT_INTERVAL,
 };
-use wasm_websocket::{Message, ReconnectingWebSocket, WebSocket, MAX_TIMER_DELAY};
+use wasm_websocket::{
+    live_listeners, Error, Message, ReconnectingWebSocket, WebSocket, DEFAULT_CONNECT_TIMEOUT,
+    MAX_TIMER_DELAY,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -83,6 +88,26 @@ async fn a_connect_timeout_of_duration_max_does_not_fire_at_once() {
             ws.close().expect("close");
         }
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_plain_connect_gives_up_after_the_default_timeout() {
+    let before = live_listeners();
+    let started = js_sys::Date::now();
+    let result = within(
+        14_000,
+        "a connect past the default timeout",
+        WebSocket::connect(&url("/slow?ms=20000")),
+    )
+    .await;
+    assert_eq!(
+        result.err(),
+        Some(Error::Timeout {
+            after: DEFAULT_CONNECT_TIMEOUT
+        })
+    );
+    assert!(js_sys::Date::now() - started >= 9_900.0, "not before 10 s");
+    assert_eq!(live_listeners(), before);
 }
 
 #[wasm_bindgen_test]

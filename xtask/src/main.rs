@@ -174,7 +174,7 @@ struct BenchArgs {
     no_memory: bool,
     /// Only these workloads, comma-separated (W1, W2, W3, W4, W5-image, W5-pixels,
     /// W6) [default: every one].
-    #[arg(long, value_name = "W,..")]
+    #[arg(long, value_name = "W,..", conflicts_with = "profile")]
     workloads: Option<String>,
     /// Build nothing and measure nothing: report again from the last measurements
     /// (`target/bench/raw.json`).
