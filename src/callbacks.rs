@@ -12,6 +12,11 @@ use crate::{CloseEvent, Message, WebSocketSender};
 
 /// A registered callback. Dropping it removes the listener from the socket and frees
 /// the closure; it is never called after that.
+///
+/// It holds its listener on the browser socket, not the socket's handles: while it
+/// lives after the socket is dropped, it still sees what the socket does on the way
+/// out (an `on_close` callback gets the close that the drop started) and it counts in
+/// [`live_listeners`](crate::live_listeners) until it is dropped too.
 #[derive(Debug)]
 #[must_use = "the callback is removed as soon as the subscription is dropped"]
 pub struct Subscription {

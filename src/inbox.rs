@@ -74,6 +74,9 @@ pub(crate) struct Inbox {
     waiters: Vec<Weak<RefCell<Option<Waker>>>>,
     /// The length from which the next registration first prunes dead entries.
     prune_at: usize,
+    /// True once the stream has yielded its `None`: nothing is queued after the
+    /// close, so it yields `None` from then on.
+    ended: bool,
 }
 
 impl Inbox {
@@ -202,10 +205,16 @@ impl Inbox {
             None => {}
         }
         if self.close.is_some() {
+            self.ended = true;
             return Poll::Ready(None);
         }
         self.receiver = Some(cx.waker().clone());
         Poll::Pending
+    }
+
+    /// Whether the stream has yielded its `None` (it then yields `None` for good).
+    pub(crate) fn ended(&self) -> bool {
+        self.ended
     }
 
     /// The close event, once the socket has closed (the first one: see

@@ -11,7 +11,9 @@ thread_local! {
 }
 
 /// How many event listeners this crate has registered and not yet removed, in this
-/// thread. Every socket holds three while it lives and every
+/// thread. Every socket holds three while it lives (two once its receiver is dropped,
+/// as it then stops listening for messages; one after a drop while a
+/// [`Closed`](crate::Closed) future still waits for the close) and every
 /// [`Subscription`](crate::Subscription) one; a reconnecting socket, besides its
 /// connection's, up to four for the network and the page (`online`,
 /// `visibilitychange`, `pagehide`, `pageshow`; see `reconnect::Network`); after they are all dropped it is back

@@ -8,11 +8,19 @@ use crate::socket::Socket;
 /// `Result<Message>` in exactly the order the browser received them.
 ///
 /// A clean close ends the stream (`None`); an abnormal one (the server vanished, code
-/// 1006) yields one [`Error::AbnormalClose`](crate::Error::AbnormalClose) first.
+/// 1006) yields one [`Error::AbnormalClose`](crate::Error::AbnormalClose) first. Once
+/// it has yielded `None` it yields `None` again, and
+/// [`FusedStream::is_terminated`](futures_core::stream::FusedStream::is_terminated)
+/// says so (for `futures::select!`).
 ///
 /// # Errors
 /// Each error is the stream's last item (then `None`), after every message received
 /// before it:
+/// - [`Error::ConnectionFailed`](crate::Error::ConnectionFailed): the socket closed
+///   before it ever opened (a socket from
+///   [`build`](crate::WebSocketBuilder::build) whose server refused or could not be
+///   reached, or that was closed or dropped while still connecting), with the
+///   browser's close event (code 1006, `wasClean` false);
 /// - [`Error::AbnormalClose`](crate::Error::AbnormalClose): the connection was lost
 ///   without a closing handshake (the browser's close event, `wasClean` false);
 /// - [`Error::MessageTooLarge`](crate::Error::MessageTooLarge): a message was over

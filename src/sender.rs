@@ -189,6 +189,11 @@ impl WebSocketSender {
     /// [`CloseCode`](crate::CloseCode) converts with `.into()`). Closing a socket that
     /// is already closing or closed does nothing (and is not an error).
     ///
+    /// A socket that is still connecting has no handshake to start: the browser
+    /// aborts the connection and sends no close frame, so neither the code nor the
+    /// reason reaches the server; its close event has code 1006 and `was_clean`
+    /// false, and the stream yields [`Error::ConnectionFailed`] with it.
+    ///
     /// # Errors
     /// [`Error::InvalidCloseCode`] unless `code` is 1000 or in 3000..=4999, and
     /// [`Error::CloseReasonTooLong`] if `reason` is over 123 bytes of UTF-8: both

@@ -3,6 +3,7 @@
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use futures_core::stream::FusedStream;
 use futures_core::Stream;
 use futures_sink::Sink;
 
@@ -13,6 +14,19 @@ impl Stream for WebSocketReceiver {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.socket.inbox.borrow_mut().poll_message(cx)
+    }
+}
+
+/// Ended once the stream has yielded `None` (after the close, and the messages and
+/// error before it): it yields `None` from then on.
+impl FusedStream for WebSocketReceiver {
+    fn is_terminated(&self) -> bool {
+        // The inbox is never borrowed across user code; were it, the stream is not
+        // known to have ended.
+        self.socket
+            .inbox
+            .try_borrow()
+            .is_ok_and(|inbox| inbox.ended())
     }
 }
 
@@ -54,6 +68,12 @@ impl Stream for WebSocket {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Pin::new(&mut self.receiver).poll_next(cx)
+    }
+}
+
+impl FusedStream for WebSocket {
+    fn is_terminated(&self) -> bool {
+        self.receiver.is_terminated()
     }
 }
 

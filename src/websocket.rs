@@ -31,12 +31,12 @@ impl WebSocket {
     /// # Errors
     /// See [`WebSocketBuilder::connect`] (offering no subprotocol, it never gives
     /// [`Error::InvalidProtocol`](crate::Error::InvalidProtocol)).
-    pub fn connect(url: &str) -> impl Future<Output = Result<Self>> + 'static {
+    pub fn connect(url: impl Into<String>) -> impl Future<Output = Result<Self>> + 'static {
         // What the builder's `connect` does with its defaults, without its list of
         // subprotocols: with none offered there is nothing to validate, and an app
         // that connects only through here does not carry the validation (a list kept
         // in the future's state is not known to be empty where it is checked).
-        let url = url.to_owned();
+        let url = url.into();
         async move {
             let ws = Self::from_socket(Socket::open(&url, &SocketOptions::default())?);
             Opened::new(&ws.sender.socket, Some(DEFAULT_CONNECT_TIMEOUT)).await?;

@@ -7,6 +7,8 @@
 //! - closing twice is harmless
 //! - a server-initiated close ends the stream and reports code, reason, wasClean
 //! - an abrupt drop yields `AbnormalClose` (1006, not clean), then the end
+//! - the stream is a `FusedStream`: terminated once it has yielded `None` (not when
+//!   the close merely happened), so `select!` reads it to its end beside a timer
 //! - the last handle dropped at the `error` event of a refused handshake (the socket
 //!   already CLOSED, its `close` event yet to come) still resolves a `closed()`
 //!   future made before
@@ -19,7 +21,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use common::{echo, next, url, wait};
-use futures::{SinkExt, StreamExt};
+use futures::stream::FusedStream;
+use futures::{FutureExt, SinkExt, StreamExt};
 use wasm_bindgen_test::*;
 use wasm_websocket::{CloseCode, CloseEvent, Error, Message, ReadyState, WebSocket};
 
@@ -114,6 +117,49 @@ async fn a_server_initiated_close_ends_the_stream_with_its_code_and_reason() {
     .expect("connect");
     assert_eq!(wait("stream end", ws.next()).await, None);
     assert_eq!(wait("closed", ws.closed()).await, event(4001, "bye"));
+}
+
+#[wasm_bindgen_test]
+async fn the_stream_is_terminated_once_it_has_yielded_its_end_and_not_before() {
+    let mut ws = wait("connect", WebSocket::connect(url("/abrupt?after=1")))
+        .await
+        .expect("connect");
+    ws.send_text("m0").expect("send");
+    ws.send_text("m1").expect("send");
+    // The close has happened, but the message and the error before it are unread.
+    assert!(!wait("closed", ws.closed()).await.was_clean);
+    assert!(!ws.is_terminated());
+    assert_eq!(next(&mut ws).await, Message::text("m0"));
+    assert!(!ws.is_terminated());
+    assert!(matches!(
+        wait("the error item", ws.next()).await,
+        Some(Err(Error::AbnormalClose { .. }))
+    ));
+    assert!(!ws.is_terminated(), "the end is yet to be yielded");
+    assert_eq!(wait("stream end", ws.next()).await, None);
+    assert!(ws.is_terminated());
+    assert_eq!(wait("stream end again", ws.next()).await, None);
+    assert!(ws.is_terminated());
+}
+
+#[wasm_bindgen_test]
+async fn select_reads_the_stream_to_its_end_beside_a_timer() {
+    let mut ws = echo().await;
+    ws.send_text("one").expect("send");
+    ws.send_text("Goodbye").expect("send");
+    let mut timer = gloo_timers::future::TimeoutFuture::new(10_000).fuse();
+    let mut seen = Vec::new();
+    loop {
+        futures::select! {
+            item = ws.next() => match item {
+                Some(item) => seen.push(item.expect("a message")),
+                None => break,
+            },
+            () = timer => panic!("the stream did not end: {seen:?}"),
+        }
+    }
+    assert_eq!(seen.first(), Some(&Message::text("one")));
+    assert!(ws.is_terminated());
 }
 
 #[wasm_bindgen_test]

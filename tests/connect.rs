@@ -11,8 +11,11 @@
 //! - the connect timeout fires against a slow handshake and closes the socket
 //! - `WebSocket::connect` (no builder) opens nothing until polled (its default
 //!   timeout is tested in time.rs, which runs only in the page: it takes 10 s)
+//! - `WebSocket::connect` takes the URL as a `String` or a `&str`
 //! - on_open fires for a socket built without waiting
 //! - dropping a connecting socket, or the connect future, closes it and frees listeners
+//! - closing a connecting socket aborts it (1006, not clean: no close frame to carry
+//!   the code) and the stream yields `ConnectionFailed`, then ends
 
 mod common;
 
@@ -21,6 +24,7 @@ use std::time::Duration;
 use common::{url, wait, within, CLOSED_URL};
 use futures::channel::oneshot;
 use futures::future::{select, Either};
+use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 use wasm_websocket::{live_listeners, Error, ReadyState, WebSocket};
@@ -39,6 +43,18 @@ async fn connect_resolves_open_and_reports_state() {
     assert_eq!(ws.buffered_amount(), 0);
     assert_eq!(ws.as_raw().url(), ws.url());
     let _ = ws.extensions();
+}
+
+#[wasm_bindgen_test]
+async fn connect_takes_the_url_as_a_string_or_a_str() {
+    let owned: String = url("/echo");
+    let by_value = wait("connect with a String", WebSocket::connect(owned.clone()))
+        .await
+        .expect("connect");
+    let by_ref = wait("connect with a &str", WebSocket::connect(owned.as_str()))
+        .await
+        .expect("connect");
+    assert_eq!(by_value.url(), by_ref.url());
 }
 
 #[wasm_bindgen_test]
@@ -243,6 +259,29 @@ async fn dropping_a_connecting_socket_closes_it() {
     drop(ws);
     assert!(raw.ready_state() >= web_sys::WebSocket::CLOSING);
     assert_eq!(live_listeners(), before);
+}
+
+#[wasm_bindgen_test]
+async fn closing_a_connecting_socket_aborts_it_and_the_stream_says_it_never_opened() {
+    let mut ws = WebSocket::builder(url("/slow?ms=1000"))
+        .build()
+        .expect("build");
+    assert_eq!(ws.ready_state(), ReadyState::Connecting);
+    // The code and reason are checked, but a connection not yet open has no
+    // handshake to carry them: the browser aborts it.
+    assert_eq!(
+        ws.close_with(1001, "early"),
+        Err(Error::InvalidCloseCode { code: 1001 })
+    );
+    ws.close_with(4000, "early")
+        .expect("close while connecting");
+    let event = wait("closed", ws.closed()).await;
+    assert_eq!((event.code, event.was_clean), (1006, false));
+    match wait("the error item", ws.next()).await {
+        Some(Err(Error::ConnectionFailed { event: failed })) => assert_eq!(failed, event),
+        other => panic!("expected ConnectionFailed, got {other:?}"),
+    }
+    assert_eq!(wait("stream end", ws.next()).await, None);
 }
 
 #[wasm_bindgen_test]
