@@ -136,6 +136,12 @@ impl WebSocketBuilder {
     /// each message as it arrives); a split socket whose receiver was dropped keeps
     /// nothing.
     ///
+    /// One message always fits while none waits (it is on its way to the reader):
+    /// a bound of 0 messages, or of fewer bytes than a message, still hands every
+    /// message to a reader that keeps up (each within
+    /// [`max_message_size`](Self::max_message_size)), and only a second unread one
+    /// breaks it.
+    ///
     /// Defaults: [`DEFAULT_MAX_BACKLOG_MESSAGES`](crate::DEFAULT_MAX_BACKLOG_MESSAGES)
     /// (65,536) and [`DEFAULT_MAX_BACKLOG_BYTES`](crate::DEFAULT_MAX_BACKLOG_BYTES)
     /// (64 MiB). A [`ReconnectingWebSocket`](crate::ReconnectingWebSocket) applies the

@@ -110,9 +110,12 @@ impl Inbox {
                 },
                 CLOSE_MESSAGE_TOO_LARGE,
             ),
+            // One message always fits while none waits (it is on its way to the
+            // reader), whatever the bound.
             (Size::Within(size), _)
-                if self.messages >= self.limits.max_backlog_messages
-                    || self.bytes.saturating_add(size) > self.limits.max_backlog_bytes =>
+                if self.messages > 0
+                    && (self.messages >= self.limits.max_backlog_messages
+                        || self.bytes.saturating_add(size) > self.limits.max_backlog_bytes) =>
             {
                 (
                     Error::BacklogFull {

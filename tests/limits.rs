@@ -11,10 +11,13 @@
 //!   limit, and the socket closes with 4009
 //! - a reader that does not keep up: over `max_backlog` messages or bytes the socket
 //!   closes with 4008, the messages kept come first in order, then `BacklogFull`
+//! - one message always fits while none waits: a bound of 0 messages and 0 bytes
+//!   hands every message to a reader that keeps up, and a second unread one breaks it
 //! - the default bounds let a 16 MiB message through
 //! - the reconnecting socket: unread messages beyond the bound are dropped and
 //!   reported in one `Dropped` event where they would have been; a message over the
-//!   limit ends the connection with `Disconnected(ReceiveLimit)` and a reconnect
+//!   limit ends the connection with `Disconnected(ReceiveLimit)` and a reconnect; a
+//!   bound below one message still hands each message to a reader that keeps up
 
 mod common;
 
@@ -183,6 +186,31 @@ async fn a_reader_that_does_not_keep_up_gets_the_kept_messages_then_backlog_full
 }
 
 #[wasm_bindgen_test]
+async fn a_bound_below_one_message_still_hands_each_message_to_a_reader_that_keeps_up() {
+    // 0 messages and 0 bytes may wait: one always fits while none waits.
+    let mut ws = connect(WebSocket::builder(url("/echo")).max_backlog(0, 0)).await;
+    for i in 0..5u8 {
+        ws.send_bytes(&[i; 100]).expect("send");
+        assert_eq!(next(&mut ws).await, Message::binary([i; 100]));
+        ws.send_text("text").expect("send");
+        assert_eq!(next(&mut ws).await, Message::text("text"));
+    }
+    // A second unread one breaks it.
+    ws.send_text("kept").expect("send");
+    ws.send_text("refused").expect("send");
+    assert_eq!(wait("closed", ws.closed()).await.code, CLOSE_BACKLOG_FULL);
+    assert_eq!(next(&mut ws).await, Message::text("kept"));
+    assert_eq!(
+        wait("the error", ws.next()).await,
+        Some(Err(Error::BacklogFull {
+            messages: 1,
+            bytes: 4
+        }))
+    );
+    assert_eq!(wait("the end", ws.next()).await, None);
+}
+
+#[wasm_bindgen_test]
 async fn the_default_limits_let_a_16_mib_message_through() {
     // As a Blob, both ways: it does not pass through wasm memory.
     let mut ws = common::echo_blob_mode().await;
@@ -210,6 +238,19 @@ async fn event(ws: &mut ReconnectingWebSocket) -> Event {
     within(10_000, "next event", ws.next())
         .await
         .expect("the stream ended early")
+}
+
+#[wasm_bindgen_test]
+async fn a_reconnecting_socket_with_a_bound_below_one_message_still_hands_each_one_over() {
+    let mut ws = reconnecting(WebSocket::builder(url("/echo")).max_backlog(0, 0));
+    assert_eq!(event(&mut ws).await, Event::Open);
+    for i in 0..5u8 {
+        ws.send_bytes(&[i; 100]).expect("send");
+        assert_eq!(
+            event(&mut ws).await,
+            Event::Message(Message::binary([i; 100]))
+        );
+    }
 }
 
 #[wasm_bindgen_test]

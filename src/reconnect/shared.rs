@@ -118,8 +118,10 @@ impl Shared {
     #[must_use]
     pub(crate) fn receive(&mut self, data: JsValue, size: usize) -> Option<Waker> {
         self.received += 1;
-        let fits = self.messages < self.limits.max_backlog_messages
-            && self.bytes.saturating_add(size) <= self.limits.max_backlog_bytes;
+        // One message always fits while none waits, as in the core socket's inbox.
+        let fits = self.messages == 0
+            || (self.messages < self.limits.max_backlog_messages
+                && self.bytes.saturating_add(size) <= self.limits.max_backlog_bytes);
         if fits {
             self.messages += 1;
             self.bytes += size;
