@@ -131,6 +131,11 @@ impl WebSocketSender {
     /// at once while at most the high-water mark is buffered; else once the buffer
     /// has drained to the low-water mark.
     ///
+    /// Futures waiting at the same time are woken together and run in no promised
+    /// order, so several `send_*_when_ready` futures polled at once (by `join`, or in
+    /// separate tasks) may send in any order: await them one after the other, or send
+    /// through the [`Sink`](futures_sink::Sink), to keep messages in order.
+    ///
     /// The future does not keep the socket open: once every handle (senders and
     /// receiver) is dropped, the socket closes as usual and the future resolves with
     /// [`Error::NotOpen`] (state `Closing` or `Closed`), at its next look at the

@@ -96,7 +96,9 @@ pub enum Event {
     /// [`reconnect`](super::ReconnectingSender::reconnect) starts over (then the
     /// stream yields the new attempts' events).
     GaveUp {
-        /// How many reconnect attempts failed.
+        /// How many reconnect attempts failed: the attempts after the first
+        /// connection's, so 0 when that one failed for good (an invalid URL, or
+        /// `max_attempts` of 0).
         attempts: u32,
     },
     /// The socket closed for good: the user closed it (`None` if no connection was
