@@ -32,6 +32,7 @@ mod consumers;
 mod ctx;
 mod demo;
 mod floor;
+mod glue;
 mod js_api;
 mod lockfile;
 mod pack;

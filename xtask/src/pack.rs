@@ -17,7 +17,8 @@
 //! description, license, repository and keywords from `Cargo.toml`; `files`, `main`,
 //! `types`, `sideEffects`), checked for completeness and completed with `module` and an
 //! `exports` map, and named `wasm-websocket`; the README for JavaScript users,
-//! `js/README.md`, and the license files. The `.wasm` goes through `wasm-opt -Oz`
+//! `js/README.md`, and the license files. wasm-bindgen's glue gets one change: a
+//! second `free()` does nothing ([`glue`]). The `.wasm` goes through `wasm-opt -Oz`
 //! (npm `binaryen`, as `cargo xtask size` uses). `npm pack --dry-run` then confirms
 //! what the tarball would hold.
 //!
@@ -36,7 +37,7 @@ use crate::ctx::Ctx;
 use crate::setup;
 use crate::steps::{Done, Steps};
 use crate::toolchain::{Choice, Route};
-use crate::{binaryen, process};
+use crate::{binaryen, glue, process};
 
 /// A wasm-pack target the package is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +139,11 @@ pub fn run(ctx: &Ctx, steps: &mut Steps, out: &Path) -> Result<()> {
             }
             process::run(&mut build_command(ctx, target, &dir))?;
             process::run(&mut socket_build_command(ctx, target, &dir))?;
+            for glue_dir in [dir.clone(), dir.join(SOCKET_DIR)] {
+                if glue::idempotent_free(&glue_dir)? == 0 {
+                    bail!("no free() found in the glue in {}", glue_dir.display());
+                }
+            }
             let socket = socket_entry(&dir.join(SOCKET_DIR))?;
             for file in [README].into_iter().chain(LICENSES) {
                 let to = if file == README { "README.md" } else { file };
