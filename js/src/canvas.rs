@@ -7,8 +7,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::HtmlCanvasElement;
 
-use crate::convert::{describe, quoted, whole};
-use crate::error::{to_js, type_error};
+use crate::convert::{describe, optional_string, quoted, whole};
+use crate::error::{range_error, to_js, type_error};
 use crate::socket::checked;
 use crate::WasmSocket;
 use wasm_websocket::canvas::{send_canvas_image, send_canvas_pixels, DrawOptions, ImageFormat};
@@ -26,15 +26,23 @@ impl WasmSocket {
     ///
     /// Rejects with `NotOpen` unless the socket is open (at the call and once the
     /// image is encoded), `CanvasEncodeFailed` for a canvas with no pixels or one
-    /// tainted by cross-origin images, `TypeError` for bad arguments.
+    /// tainted by cross-origin images, `TypeError` for bad arguments (a `type` that is
+    /// not one of the three, a `quality` that is not a number) and `RangeError` for a
+    /// `quality` outside 0 to 1.
     #[wasm_bindgen(js_name = sendCanvas, unchecked_return_type = "Promise<Blob>")]
     pub fn send_canvas(
         &self,
         canvas: &HtmlCanvasElement,
-        #[wasm_bindgen(unchecked_optional_param_type = "ImageType")] r#type: Option<String>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] quality: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImageType")] r#type: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] quality: JsValue,
     ) -> Promise {
-        let quality = quality.unwrap_or(f64::NAN);
+        let (r#type, quality) = match (
+            optional_string(&r#type, "sendCanvas: type"),
+            image_quality(&quality),
+        ) {
+            (Ok(r#type), Ok(quality)) => (r#type, quality),
+            (Err(error), _) | (_, Err(error)) => return Promise::reject(&error),
+        };
         let format = match r#type.as_deref() {
             None | Some("image/png") => ImageFormat::Png,
             Some("image/jpeg") => ImageFormat::Jpeg { quality },
@@ -177,4 +185,26 @@ fn draw_options(options: &JsValue) -> Result<DrawOptions, JsValue> {
         draw = draw.max_pixels(whole(&max_pixels, "drawMessage: maxPixels", 2f64.powi(53))?);
     }
     Ok(draw)
+}
+
+/// `sendCanvas`'s `quality`: `NaN` (the browser's default) when missing, else a
+/// number from 0 to 1.
+fn image_quality(value: &JsValue) -> Result<f64, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(f64::NAN);
+    }
+    let Some(quality) = value.as_f64() else {
+        return Err(type_error(&format!(
+            "sendCanvas: quality must be a number, got {}",
+            describe(value)
+        )));
+    };
+    if (0.0..=1.0).contains(&quality) {
+        Ok(quality)
+    } else {
+        Err(range_error(&format!(
+            "sendCanvas: quality must be from 0 to 1, got {}",
+            crate::number::number(quality)
+        )))
+    }
 }

@@ -109,6 +109,20 @@ pub(crate) fn quoted(text: &str) -> String {
     out
 }
 
+/// An optional string argument: `None` for `undefined` or `null`, a `TypeError`
+/// naming `what` for anything but a string (wasm-bindgen's own conversion of a
+/// `string | null` parameter assumes a string and fails inside the module on
+/// another value).
+pub(crate) fn optional_string(value: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| type_error(&format!("{what} must be a string, got {}", describe(value))))
+}
+
 /// A whole number in `0..=max`, as an `f64` (so exact for the limits used here).
 pub(crate) fn whole(value: &JsValue, what: &str, max: f64) -> Result<u64, JsValue> {
     let Some(number) = value.as_f64() else {

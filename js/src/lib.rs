@@ -38,6 +38,7 @@ mod convert;
 mod error;
 #[cfg(feature = "reconnect")]
 mod events;
+mod in_order;
 #[cfg(feature = "reconnect")]
 mod network_options;
 mod number;

@@ -134,7 +134,7 @@ fn protocols_of(value: &JsValue) -> Result<Vec<String>, JsValue> {
 }
 
 /// A value for an error message: strings quoted, other values described.
-fn shown(value: &JsValue) -> String {
+pub(crate) fn shown(value: &JsValue) -> String {
     match value.as_string() {
         Some(text) => quoted(&text),
         None => describe(value),

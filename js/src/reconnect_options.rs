@@ -111,7 +111,7 @@ pub(crate) fn config(options: &JsValue, url: Option<Function>) -> Result<Reconne
             _ => {
                 return Err(type_error(&format!(
                     "reconnect.outbox: whenFull must be \"reject\" or \"dropOldest\", got {}",
-                    describe(&when_full)
+                    crate::options::shown(&when_full)
                 )))
             }
         };

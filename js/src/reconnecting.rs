@@ -20,9 +20,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use crate::callbacks::{call, function};
-use crate::convert::{describe, message_from_js};
+use crate::convert::{describe, message_from_js, optional_string};
 use crate::error::{to_js, type_error};
 use crate::events::event_to_js;
+use crate::in_order::InOrder;
 use crate::socket::{checked, close_code};
 use crate::{options, reconnect_options};
 use wasm_websocket::reconnect::{Event, ReconnectingSender};
@@ -43,6 +44,8 @@ use wasm_websocket::{Message, ReconnectingWebSocket, WebSocket};
 pub struct WasmReconnectingSocket {
     sender: ReconnectingSender,
     events: Rc<Events>,
+    /// The `sendWhenReady` calls, in call order.
+    when_ready: InOrder,
 }
 
 /// Where events are read from: the socket's stream, by `nextEvent()` calls or by the
@@ -138,6 +141,7 @@ impl WasmReconnectingSocket {
                 waker: RefCell::new(None),
                 last: RefCell::new(None),
             }),
+            when_ready: InOrder::default(),
         })
     }
 
@@ -252,9 +256,15 @@ impl WasmReconnectingSocket {
     /// and the events end with `closed`. Does nothing on a socket already closing or
     /// finished.
     ///
-    /// Throws `InvalidCloseCode` or `CloseReasonTooLong` before anything changes.
-    pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
+    /// Throws `InvalidCloseCode` or `CloseReasonTooLong` before anything changes,
+    /// `TypeError` for a reason that is not a string.
+    pub fn close(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] code: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] reason: JsValue,
+    ) -> Result<(), JsValue> {
         let code = close_code(code)?;
+        let reason = optional_string(&reason, "close: reason")?;
         self.sender
             .close_with(code, reason.as_deref().unwrap_or_default())
             .map_err(|error| to_js(&error))
@@ -295,6 +305,9 @@ impl WasmReconnectingSocket {
     /// or `Blob`), or queues it while disconnected: a producer that awaits each call
     /// never buffers more than the high-water mark in the browser.
     ///
+    /// Calls need not be awaited one by one: they send (or queue) in the order they
+    /// were made, as `WasmSocket.sendWhenReady` does.
+    ///
     /// Rejects as the sends throw (`NotOpen`, `OutboxFull`, `BufferFull`), and with
     /// `TypeError` for another value.
     #[wasm_bindgen(js_name = sendWhenReady, unchecked_return_type = "Promise<void>")]
@@ -303,15 +316,16 @@ impl WasmReconnectingSocket {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
         data: JsValue,
     ) -> Promise {
-        let message = message_from_js(&data, "sendWhenReady");
+        let message = match message_from_js(&data, "sendWhenReady") {
+            Ok(message) => message,
+            Err(error) => return Promise::reject(&error),
+        };
+        let waiting = self.sender.clone();
         let sender = self.sender.clone();
-        future_to_promise(async move {
-            sender
-                .send_message_when_ready(message?)
-                .await
-                .map_err(|error| to_js(&error))?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.when_ready.send(
+            async move { waiting.ready().await.map_err(|error| to_js(&error)) },
+            move || sender.send_message(message).map_err(|error| to_js(&error)),
+        )
     }
 
     /// Whether a connection is open and takes sends directly.

@@ -8,8 +8,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{close_info, describe, message_from_js};
+use crate::convert::{close_info, describe, message_from_js, optional_string};
 use crate::error::{invalid_close_code, to_js, type_error};
+use crate::in_order::InOrder;
 use crate::options;
 use crate::reader::Reader;
 use wasm_websocket::{Subscription, WebSocket, WebSocketSender};
@@ -36,6 +37,8 @@ pub struct WasmSocket {
     pub(super) callbacks: RefCell<Vec<Subscription>>,
     /// The `closed` promise, made on first use.
     closed: RefCell<Option<Promise>>,
+    /// The `sendWhenReady` calls, in call order.
+    when_ready: InOrder,
 }
 
 #[wasm_bindgen]
@@ -89,6 +92,7 @@ impl WasmSocket {
             reader: Reader::new(receiver),
             callbacks: RefCell::new(Vec::new()),
             closed: RefCell::new(None),
+            when_ready: InOrder::default(),
         }
         .into())
     }
@@ -113,6 +117,12 @@ impl WasmSocket {
     /// `ArrayBuffer` or `Blob`): a producer that awaits each call never buffers more
     /// than the high-water mark in the browser.
     ///
+    /// Calls need not be awaited one by one: they send in the order they were made.
+    /// One made while no other waits and the buffer has room sends before it
+    /// returns (so `sendWhenReady(a); sendText(b)` sends `a` first); the others wait
+    /// their turn, and a plain send made meanwhile goes out before them. The data of
+    /// a waiting call is copied when it is made (a `Uint8Array`'s bytes).
+    ///
     /// Rejects as `ready()` and the sends (`NotOpen`, `BufferFull`), and with
     /// `TypeError` for another value.
     #[wasm_bindgen(js_name = sendWhenReady, unchecked_return_type = "Promise<void>")]
@@ -121,16 +131,16 @@ impl WasmSocket {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | Blob")]
         data: JsValue,
     ) -> Promise {
-        let message = message_from_js(&data, "sendWhenReady");
+        let message = match message_from_js(&data, "sendWhenReady") {
+            Ok(message) => message,
+            Err(error) => return Promise::reject(&error),
+        };
+        let ready = self.sender.ready();
         let sender = self.sender.clone();
-        future_to_promise(async move {
-            let message = message?;
-            sender
-                .send_message_when_ready(&message)
-                .await
-                .map_err(|error| to_js(&error))?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.when_ready.send(
+            async move { ready.await.map_err(|error| to_js(&error)) },
+            move || sender.send_message(&message).map_err(|error| to_js(&error)),
+        )
     }
 
     /// Sends a text message.
@@ -213,9 +223,15 @@ impl WasmSocket {
     ///
     /// Unlike the browser's `close()`, a missing code sends 1000, never 1005.
     ///
-    /// Throws `InvalidCloseCode` or `CloseReasonTooLong` before the browser is called.
-    pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
+    /// Throws `InvalidCloseCode` or `CloseReasonTooLong` before the browser is called,
+    /// `TypeError` for a reason that is not a string.
+    pub fn close(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] code: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] reason: JsValue,
+    ) -> Result<(), JsValue> {
         let code = close_code(code)?;
+        let reason = optional_string(&reason, "close: reason")?;
         self.sender
             .close_with(code, reason.as_deref().unwrap_or_default())
             .map_err(|error| to_js(&error))

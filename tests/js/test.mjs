@@ -20,7 +20,11 @@
 //   null); the queue handing over to onMessage (a 16 MiB backlog left unconverted
 //   when it does, then read in order);
 // - close(code?, reason?), closed, onClose, onError, server-initiated closes;
-// - free(): listeners removed, callbacks silenced, pending promises settled;
+// - free(): listeners removed, callbacks silenced, pending promises settled; a second
+//   free() (or the end of a `using` block after one) does nothing;
+// - sendWhenReady() calls not awaited one by one go out in call order (both sockets);
+// - close() refusing a reason that is not a string with TypeError; sendCanvas refusing
+//   a type or quality of the wrong type (TypeError) or a quality outside 0-1 (RangeError);
 // - callback exceptions reported without breaking delivery;
 // - sendCanvas, sendCanvasPixels and drawMessage, with their errors; drawMessage's
 //   size limit (maxSide, maxPixels) refusing a huge image with TooLarge;
@@ -597,8 +601,19 @@ test("close refuses bad codes and reasons before the browser sees them", async (
   eq(error.message, "close reason is 124 bytes of UTF-8, at most 123 are allowed", "message");
   throws(() => ws.close(4000, "é".repeat(62)), "CloseReasonTooLong", "62 × é = 124 bytes", "124 bytes");
   eq(ws.readyState, 1, "still open");
+  // Not a string: refused by the API, not handed to wasm-bindgen's string conversion
+  // (which would fail inside the module).
+  for (const reason of [42, {}, true, ["a"], 10n]) {
+    throws(() => ws.close(4000, reason), "TypeError", `close(4000, ${typeof reason})`, "reason must be a string");
+  }
+  eq(ws.readyState, 1, "still open after the refused reasons");
+  ws.sendText("still echoing");
+  eq(await next(ws), "still echoing", "the socket still works");
   ws.close(4000, "x".repeat(123));
   deepEq(await wait(ws.closed, "closed"), { code: 4000, reason: "x".repeat(123), wasClean: true }, "123 bytes");
+  const nullReason = await connect();
+  nullReason.close(4001, null);
+  deepEq(await wait(nullReason.closed, "closed"), { code: 4001, reason: "", wasClean: true }, "a null reason is empty");
 });
 
 test("a server-initiated close ends nextMessage() with null", async () => {
@@ -706,6 +721,20 @@ test("free() from inside a callback is safe", async () => {
   other.close();
   deepEq(await wait(closed, "closed"), { code: 1000, reason: "", wasClean: true }, "closed");
   await until(() => liveListeners() === before, `listeners back to ${before} after onClose`);
+});
+
+test("free() twice, or a `using` block's end after free(), does nothing", async () => {
+  const before = liveListeners();
+  const ws = await connect();
+  free(ws);
+  ws.free();
+  ws[Symbol.dispose]();
+  const reconnectingWs = reconnecting("/echo", {});
+  reconnectingWs.free();
+  reconnectingWs.free();
+  reconnectingWs[Symbol.dispose]();
+  open = open.filter((other) => other !== reconnectingWs);
+  await until(() => liveListeners() === before, `listeners back to ${before}: ${liveListeners()}`);
 });
 
 test("free() settles pending promises, then releases the socket", async () => {
@@ -829,6 +858,11 @@ test("canvas functions fail with named errors", async () => {
   await rejects(ws.sendCanvas(empty), "CanvasEncodeFailed", "sendCanvas of 0 pixels");
   throws(() => ws.sendCanvasPixels(empty), "CanvasEncodeFailed", "sendCanvasPixels of 0 pixels");
   await rejects(ws.sendCanvas(target, "image/gif"), "TypeError", "image/gif", "image/gif");
+  await rejects(ws.sendCanvas(target, 42), "TypeError", "a number for the type", "type must be a string");
+  await rejects(ws.sendCanvas(target, "image/jpeg", "high"), "TypeError", "a string for the quality", "quality must be a number");
+  for (const quality of [5, -0.1, NaN, Infinity]) {
+    await rejects(ws.sendCanvas(target, "image/jpeg", quality), "RangeError", `quality ${quality}`, "from 0 to 1");
+  }
   await rejects(ws.sendCanvas({}), "TypeError", "sendCanvas({})", "HTMLCanvasElement");
   throws(() => ws.sendCanvasPixels({}), "TypeError", "sendCanvasPixels({})");
   const webgl = document.createElement("canvas");
@@ -1379,6 +1413,40 @@ test("ready() and sendWhenReady(): wait for the buffer to drain, on both sockets
     ws.close();
     await rejects(ws.ready(), "NotOpen", `${kind}: ready() after close`);
     await rejects(ws.sendWhenReady("late"), "NotOpen", `${kind}: sendWhenReady after close`);
+  }
+});
+
+test("sendWhenReady() calls not awaited one by one send in call order, on both sockets", async () => {
+  const plain = await connect("/echo");
+  const reconnectingWs = reconnecting("/echo", {});
+  await until(() => reconnectingWs.isOpen, "open");
+  for (const ws of [plain, reconnectingWs]) {
+    const kind = ws instanceof WasmSocket ? "WasmSocket" : "ReconnectingSocket";
+    const got = [];
+    const all = new Promise((resolve) => {
+      const take = (message) => {
+        got.push(typeof message === "string" ? message : `bytes ${message.length}`);
+        if (got.length === 43) resolve();
+      };
+      if (ws instanceof WasmSocket) ws.onMessage(take);
+      else ws.onEvent((event) => event.type === "message" && take(event.data));
+    });
+    // With room in the buffer, a call sends before it returns: ahead of a plain send.
+    const first = ws.sendWhenReady("A");
+    ws.sendText("B");
+    await wait(first, `${kind}: A`);
+    // Over the high-water mark: 40 calls wait, each their turn, texts and bytes mixed.
+    ws.sendBytes(new Uint8Array(3 << 20));
+    const sent = [];
+    const expected = ["A", "B", `bytes ${3 << 20}`];
+    for (let i = 0; i < 40; i++) {
+      const data = i % 2 ? `s${i}` : new Uint8Array(i + 1);
+      sent.push(ws.sendWhenReady(data));
+      expected.push(i % 2 ? `s${i}` : `bytes ${i + 1}`);
+    }
+    await wait(Promise.all(sent), `${kind}: the 40 sends`, 20_000);
+    await wait(all, `${kind}: the 43 echoes`, 20_000);
+    deepEq(got, expected, `${kind}: echoed in call order`);
   }
 });
 
