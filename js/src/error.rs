@@ -26,12 +26,26 @@ pub(crate) trait Kind: core::fmt::Display {
 
 /// The JavaScript `Error` for a Rust error: `name` is the variant's name
 /// (`InvalidUrl`, `NotOpen`...), `message` its text. A browser exception
-/// ([`Error::Js`]) keeps its own name (`SyntaxError`...). Errors that carry a close
-/// event get it as a `closeInfo` property.
+/// ([`Error::Js`]) keeps its own name (`SyntaxError`...), and a `TypeError` or
+/// `RangeError` is made one again, so that `instanceof` tells it as it tells this
+/// API's own argument errors. Errors that carry a close event get it as a
+/// `closeInfo` property.
 pub(crate) fn to_js(error: &impl Kind) -> JsValue {
-    let js = js_sys::Error::new(&error.message());
-    js.set_name(&error.name());
-    if let Some(event) = error.close_event() {
+    js_error(&error.name(), &error.message(), error.close_event())
+}
+
+/// The JavaScript `Error` of `to_js` (not generic, so made once).
+fn js_error(name: &str, message: &str, event: Option<&CloseEvent>) -> JsValue {
+    let js: js_sys::Error = match name {
+        "TypeError" => js_sys::TypeError::new(message).into(),
+        "RangeError" => js_sys::RangeError::new(message).into(),
+        _ => {
+            let js = js_sys::Error::new(message);
+            js.set_name(name);
+            js
+        }
+    };
+    if let Some(event) = event {
         // Setting a property on a fresh Error object cannot fail.
         let _ = js_sys::Reflect::set(&js, &"closeInfo".into(), &close_info(event));
     }

@@ -113,6 +113,10 @@ function bytesEq(actual, expected, what) {
 function isError(error, name, what, messagePart) {
   assert(error instanceof Error, `${what}: expected an Error, got ${show(error)}`);
   eq(error.name, name, `${what}: name (message: ${error.message})`);
+  // A TypeError or RangeError is a real one, whoever threw it (this API or the browser).
+  for (const Kind of [TypeError, RangeError]) {
+    if (name === Kind.name) assert(error instanceof Kind, `${what}: not an instance of ${name}`);
+  }
   assert(
     typeof error.message === "string" && error.message.length > 0,
     `${what}: empty message`,
@@ -431,6 +435,10 @@ test("sends refuse values of the wrong type with TypeError", async () => {
   throws(() => ws.onMessage(42), "TypeError", "onMessage(42)", "must be a function");
   throws(() => ws.onClose(null), "TypeError", "onClose(null)");
   throws(() => ws.onError({}), "TypeError", "onError({})");
+  // The browser's own TypeError (a view that tracks a resizable buffer's length,
+  // which WebSocket.send refuses) stays a TypeError.
+  const resizable = new Uint8Array(new ArrayBuffer(8, { maxByteLength: 16 }));
+  throws(() => ws.sendBytes(resizable), "TypeError", "sendBytes(a length-tracking view)");
   // Nothing was sent by the refused calls.
   ws.sendText("after");
   eq(await next(ws), "after", "next echo");
