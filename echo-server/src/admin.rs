@@ -12,7 +12,9 @@
 //!   a close frame, the listening socket is closed, and `N` ms later (default 1000,
 //!   at most 60000) the same port is bound again; this connection ends with a close
 //!   frame (1000). During the outage connections are refused. `409` while one is
-//!   under way.
+//!   under way, from the moment a request for one is accepted (so of concurrent
+//!   requests exactly one is answered); a request under way on an open
+//!   connection when the outage starts is still answered (`409`).
 //! - `/admin/requests?path=P`: how many requests for path `P` (without the query)
 //!   the server has received since it started, as a decimal number, then a close
 //!   with 1000: a test counts connection attempts with it. Only the paths the
@@ -24,7 +26,7 @@
 use std::{
     sync::{
         atomic::{AtomicU64, Ordering},
-        Mutex, MutexGuard, PoisonError,
+        Arc, Mutex, MutexGuard, PoisonError,
     },
     time::Duration,
 };
@@ -59,47 +61,85 @@ pub(crate) const PATHS: [&str; 2] = ["/admin/outage", "/admin/requests"];
 /// outage starts; connections and the listener of that period end with it.
 #[derive(Debug)]
 pub(crate) struct Outages {
-    generation: Mutex<CancellationToken>,
-    duration: Mutex<Duration>,
+    period: Mutex<Period>,
+}
+
+/// The current serving period and whether an outage of it is claimed.
+#[derive(Debug)]
+struct Period {
+    generation: CancellationToken,
+    /// Set from the moment an `/admin/outage` request is accepted (before its
+    /// answer is sent and the outage starts) until the next period: any other
+    /// request meanwhile gets `409`.
+    claimed: bool,
+    duration: Duration,
 }
 
 impl Outages {
     pub(crate) fn new() -> Self {
         Self {
-            generation: Mutex::new(CancellationToken::new()),
-            duration: Mutex::new(Duration::ZERO),
+            period: Mutex::new(Period {
+                generation: CancellationToken::new(),
+                claimed: false,
+                duration: Duration::ZERO,
+            }),
         }
     }
 
     /// The token of the current serving period.
     pub(crate) fn current(&self) -> CancellationToken {
-        lock(&self.generation).clone()
+        lock(&self.period).generation.clone()
     }
 
-    /// Whether an outage is under way.
-    fn under_way(&self) -> bool {
-        lock(&self.generation).is_cancelled()
-    }
-
-    /// Starts an outage of `duration`; `false` if one is already under way.
-    fn start(&self, duration: Duration) -> bool {
-        let generation = lock(&self.generation);
-        if generation.is_cancelled() {
-            return false;
+    /// Claims the next outage; `None` while one is claimed or under way. Dropping
+    /// the claim without [`OutageClaim::start`] gives it up.
+    fn claim(self: &Arc<Self>) -> Option<OutageClaim> {
+        let mut period = lock(&self.period);
+        if period.claimed || period.generation.is_cancelled() {
+            return None;
         }
-        *lock(&self.duration) = duration;
-        generation.cancel();
-        true
+        period.claimed = true;
+        Some(OutageClaim {
+            outages: Arc::clone(self),
+            started: false,
+        })
     }
 
     /// How long the outage under way lasts.
     pub(crate) fn duration(&self) -> Duration {
-        *lock(&self.duration)
+        lock(&self.period).duration
     }
 
     /// Ends the outage: a new serving period begins.
     pub(crate) fn renew(&self) {
-        *lock(&self.generation) = CancellationToken::new();
+        let mut period = lock(&self.period);
+        period.generation = CancellationToken::new();
+        period.claimed = false;
+    }
+}
+
+/// The right to start the next outage, held by one `/admin/outage` request.
+#[derive(Debug)]
+struct OutageClaim {
+    outages: Arc<Outages>,
+    started: bool,
+}
+
+impl OutageClaim {
+    /// Starts the outage, of `duration`.
+    fn start(mut self, duration: Duration) {
+        let mut period = lock(&self.outages.period);
+        period.duration = duration;
+        period.generation.cancel();
+        self.started = true;
+    }
+}
+
+impl Drop for OutageClaim {
+    fn drop(&mut self) {
+        if !self.started {
+            lock(&self.outages.period).claimed = false;
+        }
     }
 }
 
@@ -196,15 +236,16 @@ pub(crate) async fn outage(
     if ms > MAX_OUTAGE_MS {
         return plain(StatusCode::BAD_REQUEST, "ms must be at most 60000");
     }
-    if state.outages.under_way() {
+    // Claimed before the answer: of concurrent requests, one is answered and the
+    // others get 409, never a second "outage of N ms".
+    let Some(claim) = state.outages.claim() else {
         return plain(StatusCode::CONFLICT, "an outage is already under way");
-    }
+    };
     state.accept_outliving_outages("/admin/outage", handshake, move |conn| async move {
         let (mut ws, info) = conn.into_websocket().await;
         answer(&mut ws, &info, format!("outage of {ms} ms")).await;
-        if info.state.outages.start(Duration::from_millis(ms)) {
-            info.state.log(format_args!("outage of {ms} ms"));
-        }
+        claim.start(Duration::from_millis(ms));
+        info.state.log(format_args!("outage of {ms} ms"));
         // Not dropped with the others: a browser that sees TCP close right after
         // the answer may report 1006 without delivering it (Firefox did).
         closing::close_gracefully(ws, closing::frame(CloseCode::Normal, ""), &info).await;
@@ -243,7 +284,26 @@ pub(crate) async fn requests(
 
 #[cfg(test)]
 mod tests {
-    use super::RequestCounts;
+    use std::{sync::Arc, time::Duration};
+
+    use super::{Outages, RequestCounts};
+
+    #[test]
+    fn one_outage_is_claimed_at_a_time_until_the_next_period() {
+        let outages = Arc::new(Outages::new());
+        let first = outages.claim().expect("the first claim");
+        assert!(outages.claim().is_none(), "claimed twice before it started");
+        drop(first);
+        let second = outages.claim().expect("a claim given up is free again");
+        let period = outages.current();
+        second.start(Duration::from_millis(5));
+        assert!(period.is_cancelled());
+        assert_eq!(outages.duration(), Duration::from_millis(5));
+        assert!(outages.claim().is_none(), "claimed during the outage");
+        outages.renew();
+        assert!(!outages.current().is_cancelled());
+        assert!(outages.claim().is_some(), "the next period takes a claim");
+    }
 
     #[test]
     fn only_known_paths_are_counted() {

@@ -28,10 +28,10 @@ const WRITE_BUFFER: usize = 128 * 1024;
 
 /// How the server is bound and how it behaves.
 ///
-/// `Config::default()` binds `127.0.0.1:8080` with the limits above, serves no TLS, serves no
-/// static files, has no admin paths and logs nothing per connection. Tests use
-/// `port: 0` to get a free port, then read it back from
-/// [`crate::Server::local_addr`].
+/// `Config::default()` binds `127.0.0.1:8080` (loopback only) with the limits
+/// above, serves no TLS, serves no static files, has no admin paths and logs
+/// nothing per connection. Tests use `port: 0` to get a free port, then read it
+/// back from [`crate::Server::local_addr`].
 ///
 /// What one connection can make the server hold is bounded by the message limit:
 /// the message being read, the one being echoed and a 128 KiB write buffer, so at
@@ -39,8 +39,13 @@ const WRITE_BUFFER: usize = 128 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Host name or IP address to bind, e.g. `127.0.0.1`, `::1` or `localhost`. It is
-    /// also accepted as a `Host` name, next to the loopback names.
+    /// also accepted as a `Host` name, next to the loopback names. It must resolve to
+    /// loopback addresses only, unless [`Config::allow_remote`] is set.
     pub host: String,
+    /// Allow a `host` that resolves to an address other than loopback (such as
+    /// `0.0.0.0`): every path is then served to every machine that can reach that
+    /// address. The admin paths are still refused there.
+    pub allow_remote: bool,
     /// TCP port to bind; `0` lets the operating system pick a free one.
     pub port: u16,
     /// A second TCP port serving the same routes over TLS (`https://`, `wss://`)
@@ -56,8 +61,9 @@ pub struct Config {
     /// Time to receive a complete request head (a connection kept alive waits at
     /// most this long for its next request); then the connection is closed.
     pub header_timeout: Duration,
-    /// Time a WebSocket may receive nothing (or a write may wait for the client to
-    /// read) before the server ends the connection.
+    /// Time a WebSocket may receive nothing, or any write (a WebSocket message, an
+    /// HTTP response) may wait for the client to read, before the server ends the
+    /// connection.
     pub idle_timeout: Duration,
     /// Folder of static files served over plain HTTP on the same port.
     pub www: Option<PathBuf>,
@@ -74,6 +80,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             host: DEFAULT_HOST.to_owned(),
+            allow_remote: false,
             port: DEFAULT_PORT,
             tls_port: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
@@ -212,6 +219,14 @@ mod tests {
         assert!(parse_duration("5 fortnights").is_err());
         assert!(parse_duration("2d").is_err());
         assert!(parse_duration("100000000m").is_err());
+    }
+
+    #[test]
+    fn the_default_is_loopback_only() {
+        let config = Config::default();
+        assert_eq!(config.host, "127.0.0.1");
+        assert!(!config.allow_remote);
+        assert!(!config.admin);
     }
 
     #[test]

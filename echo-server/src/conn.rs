@@ -1,9 +1,11 @@
 //! Accepting connections: a cap on how many are open at once (HTTP and upgraded
 //! WebSockets together, on both ports), on the TLS port a handshake that must end
-//! within the request-head time limit, a time limit for each request head, then
-//! HTTP/1.1 with upgrades, served by hyper.
+//! within the request-head time limit, a time limit for each request head, a time
+//! limit (the idle timeout) for every write a client does not take, then HTTP/1.1
+//! with upgrades, served by hyper.
 
 use std::{
+    future::Future,
     io,
     pin::{pin, Pin},
     task::{Context, Poll},
@@ -20,6 +22,7 @@ use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
     sync::OwnedSemaphorePermit,
+    time::{Instant, Sleep},
 };
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
@@ -102,10 +105,7 @@ fn admit(
     };
     // Echo replies are small and flushed per batch: never wait for Nagle.
     let _ = tcp.set_nodelay(true);
-    let counted = Counted {
-        tcp,
-        _permit: permit,
-    };
+    let counted = Counted::new(tcp, permit, state.idle_timeout);
     let (app, state, period) = (app.clone(), state.clone(), period.clone());
     let tracker = state.tracker.clone();
     match tls {
@@ -148,6 +148,10 @@ where
         .with_upgrades();
     let mut connection = pin!(connection);
     tokio::select! {
+        // The connection first: after the stop or the end of the period it is still
+        // polled once, so a request the client has sent already is read (and then
+        // answered) rather than dropped with a connection hyper sees as unused.
+        biased;
         result = connection.as_mut() => {
             if let Err(err) = result {
                 state.log(format_args!("connection ended: {err}"));
@@ -163,11 +167,58 @@ where
 }
 
 /// A TCP stream holding one of the server's connection permits for as long as it
-/// is open, also after an upgrade hands it to a WebSocket.
+/// is open, also after an upgrade hands it to a WebSocket (and under TLS).
+///
+/// Every write is bounded: once a write (or flush) is pending, the client has
+/// `write_timeout` to take some of it; any progress starts the wait anew. Past
+/// that the write fails with [`io::ErrorKind::TimedOut`], which ends the
+/// connection (and frees its permit) whatever is writing: hyper sending a response
+/// to a client that does not read, or a WebSocket session.
 #[derive(Debug)]
 struct Counted {
     tcp: TcpStream,
     _permit: OwnedSemaphorePermit,
+    write_timeout: Duration,
+    /// Runs while a write is pending; `waiting` says whether it is armed.
+    write_timer: Pin<Box<Sleep>>,
+    waiting: bool,
+}
+
+impl Counted {
+    fn new(tcp: TcpStream, permit: OwnedSemaphorePermit, write_timeout: Duration) -> Self {
+        Self {
+            tcp,
+            _permit: permit,
+            write_timeout,
+            write_timer: Box::pin(tokio::time::sleep(write_timeout)),
+            waiting: false,
+        }
+    }
+
+    /// Passes on the result of a write: progress disarms the timer; a pending
+    /// write arms it (if it was not armed) and fails once it runs out.
+    fn bounded<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.waiting = false;
+            return poll;
+        }
+        if !self.waiting {
+            self.waiting = true;
+            let deadline = Instant::now() + self.write_timeout;
+            self.write_timer.as_mut().reset(deadline);
+        }
+        match self.write_timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client took nothing for the idle timeout",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 impl AsyncRead for Counted {
@@ -186,7 +237,8 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.tcp).poll_write(cx, buf)
+        let poll = Pin::new(&mut self.tcp).poll_write(cx, buf);
+        self.bounded(cx, poll)
     }
 
     fn poll_write_vectored(
@@ -194,7 +246,8 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs)
+        let poll = Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs);
+        self.bounded(cx, poll)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -202,7 +255,8 @@ impl AsyncWrite for Counted {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.tcp).poll_flush(cx)
+        let poll = Pin::new(&mut self.tcp).poll_flush(cx);
+        self.bounded(cx, poll)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -1,6 +1,10 @@
 //! Errors that stop the server from starting or running.
 
-use std::{io, net::SocketAddr, path::PathBuf};
+use std::{
+    io,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 /// Why [`crate::serve`] or [`crate::Server::wait`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +20,33 @@ pub enum Error {
         /// The operating system's reason.
         #[source]
         source: io::Error,
+    },
+    /// The host resolves to an address other than loopback (such as `0.0.0.0` or
+    /// `::`, every interface), which would serve every machine that can reach it,
+    /// and [`crate::Config::allow_remote`] is not set.
+    #[error(
+        "refusing to listen on {host}: it resolves to {addr}, which is not a loopback \
+         address, so every machine that can reach it could use the server (pass \
+         --allow-remote to allow that)"
+    )]
+    NotLoopback {
+        /// Host from the configuration.
+        host: String,
+        /// The address it resolves to that is not loopback.
+        addr: IpAddr,
+    },
+    /// The admin paths were asked for on a host that resolves to an address other
+    /// than loopback: they are served on loopback only, even with
+    /// [`crate::Config::allow_remote`].
+    #[error(
+        "refusing to serve the admin paths (--admin) on {host}: it resolves to {addr}, \
+         which is not a loopback address, and they are served on loopback only"
+    )]
+    RemoteAdmin {
+        /// Host from the configuration.
+        host: String,
+        /// The address it resolves to that is not loopback.
+        addr: IpAddr,
     },
     /// After an outage (`/admin/outage`) the port could not be bound again, e.g.
     /// because another process took it meanwhile: the server has stopped.

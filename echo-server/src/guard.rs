@@ -94,19 +94,24 @@ impl Guard {
 }
 
 /// Middleware refusing requests whose `Host` (or absolute request URI) does not
-/// name this server: `400` without a `Host`, `403` for another name.
+/// name this server: `400` without exactly one `Host` (none, or two, whatever
+/// their order), `403` for another name.
 pub(crate) async fn check_host(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     let guard = &state.guard;
-    let Some(host) = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-    else {
-        return plain(StatusCode::BAD_REQUEST, "a Host header is required");
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let (Some(host), None) = (hosts.next(), hosts.next()) else {
+        // RFC 9112 section 3.2: none, or more than one, is a bad request.
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "exactly one Host header is required",
+        );
+    };
+    let Ok(host) = host.to_str() else {
+        return plain(StatusCode::BAD_REQUEST, "the Host header is not ASCII");
     };
     let authority_ok = request
         .uri()
@@ -133,17 +138,27 @@ pub(crate) async fn nosniff(request: Request, next: Next) -> Response {
 }
 
 /// `name:port` → `name`, `[::1]:port` → `[::1]`; a value without a port unchanged.
+/// A bracketed name followed by anything but `:port` (`[::1]evil.example`) is
+/// returned whole, so it names no host.
 fn strip_port(host: &str) -> &str {
     if host.starts_with('[') {
-        return match host.find(']') {
-            Some(end) => &host[..=end],
-            None => host,
+        return match host.split_once(']') {
+            Some((name, rest)) if rest.is_empty() || port_suffix(rest) => {
+                host.get(..=name.len()).unwrap_or(host)
+            }
+            _ => host,
         };
     }
     match host.rsplit_once(':') {
         Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
         _ => host,
     }
+}
+
+/// Whether `text` is `:` and a port (digits only; RFC 3986 allows none).
+fn port_suffix(text: &str) -> bool {
+    text.strip_prefix(':')
+        .is_some_and(|port| port.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A host name as compared: lowercase, no trailing dot, IPv6 literals in brackets.
@@ -179,7 +194,7 @@ fn normalize_origin(text: &str) -> Option<String> {
         return None;
     }
     let name = strip_port(authority);
-    if name.contains(':') && !name.starts_with('[') {
+    if name.contains(':') && !(name.starts_with('[') && name.ends_with(']')) {
         return None;
     }
     let port = match &authority[name.len()..] {
@@ -225,6 +240,7 @@ mod tests {
             "LOCALHOST.",
             "[::1]:4000",
             "[::1]",
+            "[::1]:",
         ] {
             assert!(guard.host_allowed(host), "{host}");
         }
@@ -242,6 +258,12 @@ mod tests {
             "0.0.0.0:4000",
             "",
             "[::2]:4000",
+            "[::1]evil.example",
+            "[::1]evil.example:4000",
+            "[::1].attacker.example",
+            "[::1]:4000x",
+            "[::1]:4000:1",
+            "[::1",
         ] {
             assert!(!guard.host_allowed(host), "{host}");
         }
@@ -315,6 +337,9 @@ mod tests {
             "http://x/path",
             "http://x:port",
             "http://x:99999",
+            "http://[::1]evil.example",
+            "http://[::1]evil.example:4000",
+            "http://[::1",
         ] {
             assert_eq!(normalize_origin(bad), None, "{bad}");
         }

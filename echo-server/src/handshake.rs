@@ -29,7 +29,8 @@ impl Handshake {
     /// On failure returns why, which converts into the HTTP response to send
     /// instead: `426` when the request is not an upgrade at all (or asks for an
     /// unsupported version), `405` for a non-GET method, `400` for a malformed
-    /// handshake.
+    /// handshake (among others a `Sec-WebSocket-Key` that is not the base64 of 16
+    /// bytes, or two of them).
     pub(crate) fn from_request(request: &mut Request) -> Result<Self, Refusal> {
         let headers = request.headers();
         if !header_has_token(headers, header::UPGRADE, "websocket")
@@ -53,14 +54,14 @@ impl Handshake {
                 "only WebSocket version 13 is supported",
             ));
         }
-        let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
+        let mut keys = headers.get_all(header::SEC_WEBSOCKET_KEY).iter();
+        let (Some(key), None) = (keys.next(), keys.next()) else {
             return Err(Refusal::new(
                 StatusCode::BAD_REQUEST,
-                "missing Sec-WebSocket-Key",
+                "exactly one Sec-WebSocket-Key is required",
             ));
         };
-        // A valid key is 16 random bytes in base64: 24 characters.
-        if key.len() != 24 {
+        if !valid_key(key.as_bytes()) {
             return Err(Refusal::new(
                 StatusCode::BAD_REQUEST,
                 "malformed Sec-WebSocket-Key",
@@ -116,6 +117,19 @@ pub(crate) fn select_subprotocol(headers: &HeaderMap) -> Option<&'static str> {
         .flat_map(|value| value.split(','))
         .map(str::trim)
         .find_map(|offered| KNOWN_SUBPROTOCOLS.into_iter().find(|k| *k == offered))
+}
+
+/// Whether `key` is the base64 of 16 bytes (RFC 6455 section 4.1): 22 characters
+/// of the base64 alphabet, the last of which carries 2 bits of data and 4 zero
+/// bits (`A`, `Q`, `g` or `w`), then `==`.
+fn valid_key(key: &[u8]) -> bool {
+    let is_base64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
+    match key {
+        [data @ .., last, b'=', b'='] if data.len() == 21 => {
+            data.iter().all(is_base64) && matches!(last, b'A' | b'Q' | b'g' | b'w')
+        }
+        _ => false,
+    }
 }
 
 /// Whether a comma-separated header contains `token`, ignoring ASCII case.
@@ -186,6 +200,27 @@ mod tests {
         assert_eq!(offered(&["chat, echo"]), Some("chat"));
         assert_eq!(offered(&["echo,chat"]), Some("echo"));
         assert_eq!(offered(&["foo, bar", "x, chat", "echo"]), Some("chat"));
+    }
+
+    #[test]
+    fn keys_must_be_the_base64_of_16_bytes() {
+        assert!(valid_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+        assert!(valid_key(b"AAAAAAAAAAAAAAAAAAAAAA=="));
+        assert!(valid_key(b"+/+/+/+/+/+/+/+/+/+/+w=="));
+        for key in [
+            &b""[..],
+            b"short",
+            b"dGhlIHNhbXBsZSBub25jZQ=",
+            b"dGhlIHNhbXBsZSBub25jZQ===",
+            b"dGhlIHNhbXBsZSBub25jZR==",
+            b"dGhlIHNhbXBsZSBub25jZQAA",
+            b"dGhlIHNhbXBsZSBub25jZ-Q==",
+            b"dGhlIHNhbXBsZSBub25j_Q==",
+            b"dGhlIHNhbXBsZSBub2 5jQ==",
+            b"========================",
+        ] {
+            assert!(!valid_key(key), "{}", String::from_utf8_lossy(key));
+        }
     }
 
     #[test]

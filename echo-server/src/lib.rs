@@ -27,11 +27,16 @@
 //! | `/admin/token` | issues a new token (the one before stops being valid) and answers it |
 //! | `/token?t=T` | echoes as `/echo` if `T` is the newest token issued, else refuses the upgrade with `403` (for tests of URL providers; the state is one counter) |
 //!
-//! Safe to leave running next to a browser: every request must name a loopback
-//! host (or [`Config::host`]) in `Host`; a request head must arrive within
+//! Safe to leave running next to a browser: it listens on loopback addresses only
+//! ([`Config::host`] must resolve to loopback, else [`Error::NotLoopback`], unless
+//! [`Config::allow_remote`] is set, and the admin paths never leave loopback:
+//! [`Error::RemoteAdmin`]); every request must name a loopback host (or
+//! [`Config::host`]) in exactly one `Host`; a request head must arrive within
 //! [`Config::header_timeout`]; at most [`Config::max_connections`] connections are
-//! open; a WebSocket that receives nothing, or whose client does not read, for
-//! [`Config::idle_timeout`] is closed; messages are limited to
+//! open; a WebSocket that receives nothing for [`Config::idle_timeout`] is closed,
+//! and any connection (HTTP responses too) whose client takes nothing of a write
+//! for as long is dropped; static files are served from inside [`Config::www`]
+//! only (no symlink out, no dotfile); messages are limited to
 //! [`Config::max_message_size`] (4 MiB by default), which bounds what one client can
 //! make the server hold to about three times that.
 //!

@@ -24,15 +24,17 @@ const PARENT_POLL: Duration = Duration::from_millis(200);
 /// --idle-timeout, as on /echo.
 ///
 /// It runs next to the user's browser, and any page can reach 127.0.0.1, so it is
-/// bounded: only loopback Host names (and --host) are served (DNS rebinding gets
-/// 403); a request head must arrive within --header-timeout; at most
+/// bounded: it listens on loopback addresses only (see --allow-remote); only
+/// loopback Host names (and --host) are served (DNS rebinding gets 403, two Host
+/// headers 400); a request head must arrive within --header-timeout; at most
 /// --max-connections connections are open (one more gets 503); a WebSocket that
-/// receives nothing for --idle-timeout is closed with 1001, one whose client stops
-/// reading is dropped after as long; messages over --max-message-size get close
-/// code 1009, so one client can make the server hold at most about three times
-/// that. Static files carry `X-Content-Type-Options: nosniff` and a
-/// Content-Security-Policy header (the page's <meta> policy plus
-/// `frame-ancestors 'none'`).
+/// receives nothing for --idle-timeout is closed with 1001, and any connection
+/// whose client stops reading (a WebSocket, or an HTTP response) is dropped after
+/// as long; messages over --max-message-size get close code 1009, so one client
+/// can make the server hold at most about three times that. Static files carry
+/// `X-Content-Type-Options: nosniff` and a Content-Security-Policy header (the
+/// page's <meta> policy plus `frame-ancestors 'none'`); dotfiles, dot-folders,
+/// empty path segments and symlinks that point out of --www get 404.
 ///
 /// Admin paths (only with --admin) are WebSocket handshakes that answer with one
 /// text message: /admin/outage?ms=N (drops every other connection and closes the
@@ -60,9 +62,16 @@ const PARENT_POLL: Duration = Duration::from_millis(200);
 #[command(version, about, long_about)]
 struct Cli {
     /// Host or IP address to bind; also accepted as a Host name besides
-    /// localhost, 127.0.0.1 and [::1].
+    /// localhost, 127.0.0.1 and [::1]. It must resolve to loopback addresses only
+    /// (0.0.0.0 and :: are every interface, not loopback), unless --allow-remote.
     #[arg(long, default_value = DEFAULT_HOST)]
     host: String,
+    /// Allow a --host that is not loopback (such as 0.0.0.0): every path (/echo,
+    /// /push, the fault paths, --www files) is then exposed to every machine that
+    /// can reach that address, with no authentication. --admin is still refused
+    /// there.
+    #[arg(long)]
+    allow_remote: bool,
     /// Port to bind; 0 picks a free one.
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
@@ -84,8 +93,9 @@ struct Cli {
     #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "10s")]
     header_timeout: Duration,
     /// Time a WebSocket may receive nothing (then it is closed with 1001, or just
-    /// dropped on /silent), and the longest a write waits for a client that does
-    /// not read (then the connection is dropped).
+    /// dropped on /silent), and the longest a write (a WebSocket message or an HTTP
+    /// response) waits for a client that does not read (then the connection is
+    /// dropped).
     #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "60s")]
     idle_timeout: Duration,
     /// Serve static files from this folder on the same port (GET / → index.html).
@@ -123,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let server = echo_server::serve(Config {
         host: cli.host,
+        allow_remote: cli.allow_remote,
         port: cli.port,
         tls_port: cli.tls_port,
         max_message_size: cli.max_message_size,
@@ -135,6 +146,14 @@ async fn main() -> anyhow::Result<()> {
         verbose: cli.verbose,
     })
     .await?;
+    // `serve` refuses such an address without --allow-remote.
+    if !server.local_addr().ip().to_canonical().is_loopback() {
+        eprintln!(
+            "echo-server: warning: --allow-remote: {} is not a loopback address; every path \
+             is exposed, without authentication, to every machine that can reach it",
+            server.local_addr()
+        );
+    }
 
     // A test harness reads this exact line from a pipe to learn the port.
     let mut stdout = std::io::stdout().lock();
@@ -258,6 +277,8 @@ mod tests {
         assert_eq!(cli.max_connections, defaults.max_connections);
         assert_eq!(cli.header_timeout, defaults.header_timeout);
         assert_eq!(cli.idle_timeout, defaults.idle_timeout);
+        assert_eq!(cli.allow_remote, defaults.allow_remote);
+        assert!(!cli.allow_remote);
         assert!(!cli.admin);
         assert!(!cli.exit_with_parent);
     }

@@ -1,6 +1,10 @@
 //! Binding, routing, running and stopping the server.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use futures_util::future::join_all;
 use rustls::pki_types::CertificateDer;
@@ -47,18 +51,24 @@ const PATHS: [&str; 8] = [
 /// [`Server::tls_addr`] are usable at once (with port 0 they tell the port the
 /// system picked).
 ///
+/// `config.host` is resolved once, and only the addresses it resolves to are
+/// bound: every one of them must be loopback unless `config.allow_remote` is set,
+/// and with `config.admin` every one must be loopback even then.
+///
 /// # Errors
 ///
 /// [`Error::Www`] when `config.www` is not a directory, [`Error::AdminOrigin`] for
-/// a malformed admin origin, [`Error::Bind`] when an address cannot be bound,
-/// [`Error::Tls`] when the certificate cannot be made.
+/// a malformed admin origin, [`Error::NotLoopback`] for a host that is not loopback
+/// without `config.allow_remote`, [`Error::RemoteAdmin`] for the admin paths on
+/// such a host, [`Error::Bind`] when the host does not resolve or an address cannot
+/// be bound, [`Error::Tls`] when the certificate cannot be made.
 pub async fn serve(config: Config) -> Result<Server, Error> {
-    if let Some(dir) = &config.www {
-        if !dir.is_dir() {
-            return Err(Error::Www(dir.clone()));
-        }
-    }
-    let listener = bind(&config.host, config.port).await?;
+    let www = match &config.www {
+        Some(dir) => Some(www_root(dir).await?),
+        None => None,
+    };
+    let addrs = resolve(&config).await?;
+    let listener = bind(&config.host, config.port, &addrs).await?;
     let local_addr = listener.local_addr()?;
     let mut listeners = vec![Listener {
         tcp: listener,
@@ -68,7 +78,7 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     let mut tls_certificate = None;
     if let Some(port) = config.tls_port {
         let (acceptor, certificate) = tls::self_signed(&config.host)?;
-        let tcp = bind(&config.host, port).await?;
+        let tcp = bind(&config.host, port, &addrs).await?;
         tls_addr = Some(tcp.local_addr()?);
         tls_certificate = Some(certificate);
         listeners.push(Listener {
@@ -96,7 +106,7 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
         shutdown.clone(),
         tracker.clone(),
     )?;
-    let app = router(state.clone(), &config);
+    let app = router(state.clone(), &config, www);
     let task = tokio::spawn(async move {
         let result = serve_periods(listeners, app, &state).await;
         // Connections get their grace period, then are dropped with the runtime.
@@ -113,9 +123,75 @@ pub async fn serve(config: Config) -> Result<Server, Error> {
     })
 }
 
-/// Binds `host:port`.
-async fn bind(host: &str, port: u16) -> Result<TcpListener, Error> {
-    TcpListener::bind((host, port))
+/// The `--www` folder with every symlink resolved (what static paths must stay
+/// under); [`Error::Www`] unless it is a folder.
+async fn www_root(dir: &Path) -> Result<PathBuf, Error> {
+    let refused = || Error::Www(dir.to_path_buf());
+    let root = tokio::fs::canonicalize(dir).await.map_err(|_| refused())?;
+    match tokio::fs::metadata(&root).await {
+        Ok(metadata) if metadata.is_dir() => Ok(root),
+        _ => Err(refused()),
+    }
+}
+
+/// The addresses `config.host` resolves to (port 0: [`bind`] sets each port), if
+/// the configuration allows every one of them: loopback, or anything with
+/// `allow_remote` but the admin paths. `[::1]` is taken as `::1`.
+async fn resolve(config: &Config) -> Result<Vec<SocketAddr>, Error> {
+    let host = config.host.trim();
+    let name = host
+        .strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .unwrap_or(host);
+    let resolved: Vec<SocketAddr> = match tokio::net::lookup_host((name, 0)).await {
+        Ok(addrs) => addrs.collect(),
+        Err(source) => {
+            return Err(Error::Bind {
+                host: config.host.clone(),
+                port: config.port,
+                source,
+            })
+        }
+    };
+    if resolved.is_empty() {
+        return Err(Error::Bind {
+            host: config.host.clone(),
+            port: config.port,
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the host resolves to no address",
+            ),
+        });
+    }
+    if let Some(addr) = resolved
+        .iter()
+        .map(SocketAddr::ip)
+        .find(|&ip| !is_loopback(ip))
+    {
+        let host = config.host.clone();
+        if !config.allow_remote {
+            return Err(Error::NotLoopback { host, addr });
+        }
+        if config.admin {
+            return Err(Error::RemoteAdmin { host, addr });
+        }
+    }
+    Ok(resolved)
+}
+
+/// Whether `ip` reaches this machine only (`::ffff:127.0.0.1` too); `0.0.0.0` and
+/// `::` (every interface) are not loopback.
+fn is_loopback(ip: IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
+}
+
+/// Binds the first of `addrs` that can be bound, on `port`.
+async fn bind(host: &str, port: u16, addrs: &[SocketAddr]) -> Result<TcpListener, Error> {
+    let addrs: Vec<SocketAddr> = addrs
+        .iter()
+        .map(|addr| SocketAddr::new(addr.ip(), port))
+        .collect();
+    TcpListener::bind(addrs.as_slice())
         .await
         .map_err(|source| Error::Bind {
             host: host.to_owned(),
@@ -183,7 +259,7 @@ async fn rebind(addr: SocketAddr, shutdown: &CancellationToken) -> std::io::Resu
 
 /// All paths; WebSocket paths win over static files. The `Host` check comes
 /// first, then request counting, then routing.
-fn router(state: AppState, config: &Config) -> Router {
+fn router(state: AppState, config: &Config, www: Option<PathBuf>) -> Router {
     let mut router = Router::new()
         .route("/echo", get(echo::handler))
         .route("/push", get(push::handler))
@@ -200,8 +276,8 @@ fn router(state: AppState, config: &Config) -> Router {
             .route("/admin/token", any(token::issue))
             .route("/token", get(token::handler));
     }
-    let router = match config.www.as_deref() {
-        Some(dir) => router.fallback(statics::handler(dir)),
+    let router = match www {
+        Some(root) => router.fallback(statics::handler(root)),
         None => router.fallback(|| async { plain(StatusCode::NOT_FOUND, "not found") }),
     };
     router

@@ -5,11 +5,21 @@
 //! frame-ancestors 'none'`; an HTML page that sets its policy in a `<meta
 //! http-equiv="Content-Security-Policy">` gets that policy as the header, with
 //! `frame-ancestors 'none'` added (a `<meta>` policy cannot say `frame-ancestors`).
-//! `X-Content-Type-Options: nosniff` is on every response of the server. Paths are
-//! resolved by `tower-http`'s `ServeDir`, which decodes percent-escapes before it
-//! refuses any `..` (so `%2e%2e` and `%2f` cannot leave the folder).
+//! `X-Content-Type-Options: nosniff` is on every response of the server.
+//!
+//! Before `tower-http`'s `ServeDir` sees a path, each of its segments is
+//! percent-decoded and the path is refused with `404` (with the headers above and
+//! `no-store`) when a segment starts with `.` (dotfiles, dot-folders, `..`), holds
+//! `/`, `\` or NUL once decoded, or is empty anywhere but at the end (`//sub` would
+//! be redirected to `//sub/`, another host to a browser); then when the file (or the
+//! folder and its `index.html`) resolves, symlinks followed, outside the folder. A
+//! missing file is left to `ServeDir`, which answers `404` too.
 
-use std::path::Path;
+use std::{
+    io,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use axum::{
     body::Body,
@@ -19,6 +29,8 @@ use axum::{
 };
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
+
+use crate::handshake::plain;
 
 /// Content types set by file extension, overriding the generic guess.
 const CONTENT_TYPES: [(&str, &str); 11] = [
@@ -56,30 +68,49 @@ const NO_FRAMING: &str = "frame-ancestors 'none'";
 /// Largest HTML file whose `<meta>` policy is read (larger pages get [`NO_FRAMING`]).
 const MAX_HTML_SCAN: usize = 1 << 20;
 
-/// A service-like handler serving files under `dir` (GET `/` → `index.html`),
-/// answering 404 for missing files. Responses are marked `no-store` so a
-/// rebuilt page or wasm module is never served stale from a browser cache.
+/// A service-like handler serving files under `root` (GET `/` → `index.html`),
+/// answering 404 for missing files and for paths that may not be served (see the
+/// module). `root` must be canonical (every symlink resolved). Responses are marked
+/// `no-store` so a rebuilt page or wasm module is never served stale from a browser
+/// cache.
 pub(crate) fn handler(
-    dir: &Path,
+    root: PathBuf,
 ) -> impl Fn(Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
        + Clone
        + Send
        + Sync
        + 'static {
-    let serve_dir = ServeDir::new(dir);
+    let serve_dir = ServeDir::new(&root);
+    let root: Arc<Path> = Arc::from(root);
     move |request: Request| {
         let serve_dir = serve_dir.clone();
-        Box::pin(serve(serve_dir, request))
+        let root = Arc::clone(&root);
+        Box::pin(serve(serve_dir, root, request))
     }
 }
 
-async fn serve(serve_dir: ServeDir, request: Request) -> Response {
+async fn serve(serve_dir: ServeDir, root: Arc<Path>, request: Request) -> Response {
+    let servable = match segments(request.uri().path()) {
+        Some(segments) => resolves_inside(&root, &segments).await,
+        None => false,
+    };
+    if !servable {
+        return with_static_headers(plain(StatusCode::NOT_FOUND, "not found"), None).await;
+    }
     let content_type = content_type_for(request.uri().path());
     let response = match serve_dir.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
-    let mut response = response.map(Body::new);
+    with_static_headers(response.map(Body::new), content_type).await
+}
+
+/// Adds the headers of every static response: `content_type` (from the table, for
+/// a file served), `no-store`, and the `Content-Security-Policy`.
+async fn with_static_headers(
+    mut response: Response,
+    content_type: Option<&'static str>,
+) -> Response {
     let headers = response.headers_mut();
     if let Some(content_type) = content_type {
         if headers.contains_key(header::CONTENT_TYPE) {
@@ -101,6 +132,79 @@ async fn serve(serve_dir: ServeDir, request: Request) -> Response {
     response
 }
 
+/// The percent-decoded segments of a request path, or `None` if the path may not
+/// be served: a segment that starts with `.` (`..`, dotfiles, dot-folders), holds
+/// `/`, `\` or NUL once decoded, is not UTF-8, or is empty anywhere but at the end
+/// (`/sub/` is a folder, `//sub` and `/a//b` are refused).
+fn segments(path: &str) -> Option<Vec<String>> {
+    let rest = path.strip_prefix('/')?;
+    let mut parts = rest.split('/').peekable();
+    let mut segments = Vec::new();
+    while let Some(part) = parts.next() {
+        if part.is_empty() {
+            if parts.peek().is_none() {
+                break;
+            }
+            return None;
+        }
+        let segment = String::from_utf8(percent_decode(part)).ok()?;
+        if segment.starts_with('.') || segment.contains(['/', '\\', '\0']) {
+            return None;
+        }
+        segments.push(segment);
+    }
+    Some(segments)
+}
+
+/// `%XX` escapes decoded to bytes; a `%` not followed by two hex digits is kept.
+fn percent_decode(text: &str) -> Vec<u8> {
+    fn hex(byte: Option<&u8>) -> Option<u8> {
+        char::from(*byte?)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    }
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'%' {
+            if let (Some(high), Some(low)) = (hex(bytes.get(at + 1)), hex(bytes.get(at + 2))) {
+                decoded.push(high << 4 | low);
+                at += 3;
+                continue;
+            }
+        }
+        decoded.push(byte);
+        at += 1;
+    }
+    decoded
+}
+
+/// Whether the file `segments` names under `root` (canonical) stays under it with
+/// every symlink followed, and for a folder its `index.html` too (what `ServeDir`
+/// serves for it). A missing file passes: `ServeDir` answers `404`.
+async fn resolves_inside(root: &Path, segments: &[String]) -> bool {
+    let mut file = root.to_path_buf();
+    file.extend(segments);
+    let real = match tokio::fs::canonicalize(&file).await {
+        Ok(real) => real,
+        Err(err) => return err.kind() == io::ErrorKind::NotFound,
+    };
+    if !real.starts_with(root) {
+        return false;
+    }
+    let is_dir = tokio::fs::metadata(&real)
+        .await
+        .is_ok_and(|metadata| metadata.is_dir());
+    if !is_dir {
+        return true;
+    }
+    match tokio::fs::canonicalize(real.join("index.html")).await {
+        Ok(index) => index.starts_with(root),
+        Err(err) => err.kind() == io::ErrorKind::NotFound,
+    }
+}
+
 /// Sets the `Content-Security-Policy` header of an HTML page from its `<meta>`
 /// policy plus `frame-ancestors 'none'` (only that when it has none).
 async fn with_page_policy(response: Response) -> Response {
@@ -118,7 +222,7 @@ async fn with_page_policy(response: Response) -> Response {
         return Response::from_parts(parts, body);
     }
     let Ok(bytes) = axum::body::to_bytes(body, MAX_HTML_SCAN).await else {
-        return crate::handshake::plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file");
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file");
     };
     let policy = page_policy(&String::from_utf8_lossy(&bytes));
     let value = HeaderValue::from_str(&header_policy(policy.as_deref()))
@@ -204,7 +308,53 @@ fn decode_entities(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{content_type_for, header_policy, page_policy};
+    use super::{content_type_for, header_policy, page_policy, percent_decode, segments};
+
+    #[test]
+    fn splits_and_decodes_servable_paths() {
+        assert_eq!(segments("/"), Some(vec![]));
+        assert_eq!(
+            segments("/sub/a%20b.txt"),
+            Some(vec!["sub".to_owned(), "a b.txt".to_owned()])
+        );
+        assert_eq!(segments("/sub/"), Some(vec!["sub".to_owned()]));
+        assert_eq!(
+            segments("/a.b/c..d"),
+            Some(vec!["a.b".to_owned(), "c..d".to_owned()])
+        );
+        assert_eq!(segments("/%252e"), Some(vec!["%2e".to_owned()]));
+    }
+
+    #[test]
+    fn refuses_dots_separators_nul_and_empty_segments() {
+        for path in [
+            "",
+            "*",
+            "//",
+            "//sub",
+            "/a//b",
+            "/sub//",
+            "/.hidden",
+            "/sub/.git/config",
+            "/..",
+            "/.",
+            "/%2e%2e",
+            "/%2Ehidden",
+            "/a%2fb",
+            "/a%5cb",
+            "/a\\b",
+            "/a%00b",
+            "/%ff",
+        ] {
+            assert_eq!(segments(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn percent_decoding_keeps_stray_percent_signs() {
+        assert_eq!(percent_decode("a%2Fb%zz%4"), b"a/b%zz%4");
+        assert_eq!(percent_decode("%e2%9c%93"), "✓".as_bytes());
+    }
 
     #[test]
     fn lifts_the_pages_meta_policy() {

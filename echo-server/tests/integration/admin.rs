@@ -8,7 +8,8 @@
 //!   `--admin-origin` ones, and native clients without `Origin` are answered
 //! - `/admin/outage`: answers and closes with 1000, drops every other WebSocket
 //!   without a close frame, refuses connections, then serves the same port again;
-//!   over a minute is `400`
+//!   over a minute is `400`; of concurrent requests one is answered and every
+//!   other gets `409` (none is dropped, none is told of an outage it did not start)
 //! - `/admin/requests`: counts by path, only the routed paths (`400` for another;
 //!   `memory.rs` checks that distinct paths cost no memory)
 
@@ -16,7 +17,10 @@ use std::time::{Duration, Instant};
 
 use echo_server::Config;
 use futures_util::StreamExt;
-use tokio::net::TcpStream;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
 use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message};
 
 use crate::common::{
@@ -213,4 +217,61 @@ async fn requests_are_counted_for_the_routed_paths_only() {
             refused_handshake(&server, &format!("/admin/requests?path={path}"), &[]).await;
         assert_eq!(response.status, 400, "path={path}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_outages_one_is_answered_the_others_get_409() {
+    const CLIENTS: usize = 32;
+    let server = start_with(admin_config()).await;
+    let addr = server.local_addr();
+    let request = format!(
+        "GET /admin/outage?ms=500 HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\n\r\n"
+    );
+    let (head, last) = request.as_bytes().split_at(request.len() - 1);
+    // Every client has sent all of its request but the last byte (so the server is
+    // reading it when the outage starts)...
+    let mut streams = Vec::new();
+    for _ in 0..CLIENTS {
+        let mut tcp = within("connect", TcpStream::connect(addr))
+            .await
+            .expect("connect");
+        within("write", tcp.write_all(head)).await.expect("write");
+        streams.push(tcp);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // ...then all of them complete it at once.
+    for tcp in &mut streams {
+        within("write", tcp.write_all(last)).await.expect("write");
+    }
+    let clients: Vec<_> = streams
+        .into_iter()
+        .map(|mut tcp| {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0_u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match tcp.read(&mut byte).await {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                head.split(' ')
+                    .nth(1)
+                    .and_then(|code| code.parse::<u16>().ok())
+                    .unwrap_or(0)
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for client in clients {
+        statuses.push(within("an answer", client).await.expect("client task"));
+    }
+    statuses.sort_unstable();
+    let mut expected = vec![409; CLIENTS - 1];
+    expected.push(101);
+    expected.sort_unstable();
+    assert_eq!(statuses, expected, "0 is a dropped connection");
 }

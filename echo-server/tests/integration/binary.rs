@@ -2,6 +2,9 @@
 //!
 //! - prints its address, serves, stops cleanly on SIGTERM, SIGINT and SIGHUP
 //! - honours its flags; fails on a bad `--www`; `--help` documents every limit
+//! - refuses a `--host` that is not loopback (`0.0.0.0`) with a message naming
+//!   `--allow-remote`, and `--admin` on such a host even with `--allow-remote`;
+//!   with `--allow-remote` it serves there and warns on stderr
 //! - exits non-zero when another process takes its port during an outage
 //! - with `--exit-with-parent`, stops when its parent dies, by SIGTERM, SIGHUP or
 //!   SIGKILL (what xtask starts it with); without the flag it outlives the parent
@@ -191,6 +194,76 @@ async fn binary_fails_on_bad_limits_and_origins() {
 }
 
 #[tokio::test]
+async fn binary_refuses_a_host_that_is_not_loopback() {
+    for (args, needle) in [
+        (&["--host", "0.0.0.0"][..], "--allow-remote"),
+        (&["--host", "::"][..], "--allow-remote"),
+        (
+            &["--host", "0.0.0.0", "--allow-remote", "--admin"][..],
+            "--admin",
+        ),
+    ] {
+        let output = within(
+            "run",
+            Command::new(env!("CARGO_BIN_EXE_echo-server"))
+                .args(["--port", "0"])
+                .args(args)
+                .stdin(Stdio::null())
+                .output(),
+        )
+        .await
+        .expect("run echo-server");
+        assert!(!output.status.success(), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("not a loopback address"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn binary_with_allow_remote_serves_and_warns() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_echo-server"))
+        .args(["--port", "0", "--host", "0.0.0.0", "--allow-remote"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn echo-server");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    within("listening line", stdout.read_line(&mut line))
+        .await
+        .expect("read stdout");
+    let port = line
+        .trim_end()
+        .strip_prefix("listening on ws://0.0.0.0:")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped stderr"));
+    let mut warning = String::new();
+    within("warning line", stderr.read_line(&mut warning))
+        .await
+        .expect("read stderr");
+    assert!(warning.contains("warning"), "{warning}");
+    assert!(warning.contains("every machine"), "{warning}");
+    let (mut ws, _) = within(
+        "connect",
+        connect_async(format!("ws://127.0.0.1:{port}/echo")),
+    )
+    .await
+    .expect("handshake");
+    assert_echo(&mut ws, Message::text("over loopback still")).await;
+    send_signal(&child, "-TERM");
+    let status = within("exit", child.wait()).await.expect("wait");
+    assert!(status.success());
+}
+
+#[tokio::test]
 async fn help_documents_the_limits_and_flags() {
     let output = within(
         "run",
@@ -215,6 +288,8 @@ async fn help_documents_the_limits_and_flags() {
         "[default: 60s]",
         "--admin-origin",
         "--exit-with-parent",
+        "--allow-remote",
+        "every machine",
         "--tls-port",
         "self-signed",
         "acceptInsecureCerts",

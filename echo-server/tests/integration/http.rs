@@ -4,10 +4,18 @@
 //! - `nosniff` on every response; static files forbid framing with a CSP header,
 //!   an HTML page gets its own `<meta>` policy as that header
 //! - percent-encoded path traversal (`%2e%2e`, `%2f`, double encoding, backslashes)
-//!   never leaves the `--www` folder
+//!   never leaves the `--www` folder; a segment holding an encoded `/`, `\` or NUL
+//!   is `404`
+//! - a symlink in the folder that points out of it (folder or file) is `404`, one
+//!   that points to another file inside is served
+//! - dotfiles and dot-folders (`/.hidden`, `/.git/config`) are `404`, with the
+//!   headers of every static response
+//! - an empty segment (`//sub`, `/a//b`) is `404`, never a redirect to `//sub/`
+//!   (which a browser would follow to the host `sub`)
 //! - a `Host` that is not a loopback name (DNS rebinding) gets `403`, a missing
 //!   one `400`, also for WebSocket paths and absolute request URIs; the server
-//!   still serves a normal client afterwards
+//!   still serves a normal client afterwards; two `Host` headers get `400`, and a
+//!   bracketed IPv6 host followed by anything but `:port` gets `403`
 
 use std::fs;
 
@@ -213,7 +221,8 @@ async fn percent_encoded_traversal_stays_inside_the_folder() {
     .await;
     let addr = server.local_addr();
     assert_eq!(http_get(addr, "/sub/page.txt").await.body, b"inside");
-    assert_eq!(http_get(addr, "/sub%2fpage.txt").await.body, b"inside");
+    // An encoded `/` does not separate segments: no such file.
+    assert_eq!(http_get(addr, "/sub%2fpage.txt").await.status, 404);
 
     for path in [
         "/../secret.txt",
@@ -283,6 +292,9 @@ async fn host_names_other_than_loopback_are_refused() {
         format!("Host: 127.0.0.1.nip.io:{port}"),
         format!("Host: localhost.attacker.example:{port}"),
         format!("Host: 192.168.1.1:{port}"),
+        "Host: [::1]evil.example".to_owned(),
+        format!("Host: [::1]evil.example:{port}"),
+        format!("Host: [::1]:{port}x"),
     ] {
         for path in ["/", "/image.png", "/missing"] {
             let response = http_get_with(addr, path, &[&host]).await;
@@ -311,4 +323,170 @@ async fn host_names_other_than_loopback_are_refused() {
     assert_eq!(http_get(addr, "/").await.body, b"<p>private</p>");
     let mut ws = connect(&server, "/echo").await;
     assert_echo(&mut ws, Message::text("still serving")).await;
+}
+
+/// The headers every static response carries, refusals included.
+fn assert_static_headers(response: &RawResponse, path: &str) {
+    assert_eq!(
+        response.header("x-content-type-options"),
+        Some("nosniff"),
+        "{path}"
+    );
+    assert_eq!(
+        response.header("content-security-policy"),
+        Some("frame-ancestors 'none'"),
+        "{path}"
+    );
+    assert_eq!(response.header("cache-control"), Some("no-store"), "{path}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn symlinks_out_of_the_folder_are_404() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let www = dir.path().join("www");
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(www.join("sub")).expect("mkdir www");
+    fs::create_dir_all(&outside).expect("mkdir outside");
+    fs::write(outside.join("secret.txt"), "SECRET").expect("write secret");
+    fs::write(outside.join("index.html"), "SECRET index").expect("write secret index");
+    fs::write(www.join("real.txt"), "real").expect("write real");
+    symlink(&outside, www.join("etcdir")).expect("symlink folder");
+    symlink(outside.join("secret.txt"), www.join("leak.txt")).expect("symlink file");
+    symlink("../outside/secret.txt", www.join("relative.txt")).expect("symlink relative");
+    symlink(outside.join("index.html"), www.join("sub/index.html")).expect("symlink index");
+    symlink("real.txt", www.join("alias.txt")).expect("symlink inside");
+    symlink("../real.txt", www.join("sub/up.txt")).expect("symlink inside, up");
+    let server = start_with(Config {
+        www: Some(www),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+
+    for path in [
+        "/etcdir/secret.txt",
+        "/etcdir/",
+        "/etcdir",
+        "/etcdir/index.html",
+        "/leak.txt",
+        "/relative.txt",
+        "/sub/",
+        "/sub/index.html",
+    ] {
+        let response = http_get(addr, path).await;
+        assert_eq!(response.status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&response.body).contains("SECRET"),
+            "{path} leaked the file"
+        );
+        assert_static_headers(&response, path);
+    }
+    for path in ["/alias.txt", "/sub/up.txt", "/real.txt"] {
+        let response = http_get(addr, path).await;
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.body, b"real", "{path}");
+    }
+    assert_eq!(http_get(addr, "/etcdir/missing.txt").await.status, 404);
+}
+
+#[tokio::test]
+async fn dotfiles_and_dot_folders_are_404() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).expect("mkdir .git");
+    fs::create_dir_all(root.join("sub/.cache")).expect("mkdir .cache");
+    fs::write(root.join(".hidden"), "HIDDEN").expect("write .hidden");
+    fs::write(root.join(".git/config"), "HIDDEN config").expect("write config");
+    fs::write(root.join(".git/index.html"), "HIDDEN page").expect("write page");
+    fs::write(root.join("sub/.env"), "HIDDEN env").expect("write .env");
+    fs::write(root.join("sub/.cache/x.js"), "HIDDEN js").expect("write js");
+    fs::write(root.join("sub/visible.txt"), "visible").expect("write visible");
+    let server = start_with(Config {
+        www: Some(root.to_path_buf()),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+    for path in [
+        "/.hidden",
+        "/%2ehidden",
+        "/.git/config",
+        "/.git/",
+        "/.git",
+        "/.git/index.html",
+        "/sub/.env",
+        "/sub/.cache/x.js",
+        "/sub/%2Eenv",
+    ] {
+        let response = http_get(addr, path).await;
+        assert_eq!(response.status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&response.body).contains("HIDDEN"),
+            "{path} leaked the file"
+        );
+        assert_eq!(response.header("location"), None, "{path}");
+        assert_static_headers(&response, path);
+        // The type of the refusal is the refusal's, not the path's.
+        assert!(
+            !response
+                .header("content-type")
+                .unwrap_or_default()
+                .contains("javascript"),
+            "{path}"
+        );
+    }
+    assert_eq!(http_get(addr, "/sub/visible.txt").await.body, b"visible");
+}
+
+#[tokio::test]
+async fn empty_segments_are_404_without_a_redirect() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::create_dir_all(root.join("sub")).expect("mkdir sub");
+    fs::write(root.join("sub/index.html"), "<p>sub</p>").expect("write page");
+    fs::write(root.join("sub/b.txt"), "b").expect("write b");
+    let server = start_with(Config {
+        www: Some(root.to_path_buf()),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+    // A folder without its slash is redirected on the same host.
+    let redirect = http_get(addr, "/sub").await;
+    assert_eq!(redirect.status, 307);
+    assert_eq!(redirect.header("location"), Some("/sub/"));
+    assert_eq!(http_get(addr, "/sub/").await.body, b"<p>sub</p>");
+    assert_eq!(http_get(addr, "/sub/b.txt").await.body, b"b");
+    for path in [
+        "//sub",
+        "//sub/",
+        "/sub//b.txt",
+        "/sub//",
+        "//",
+        "/%2fsub",
+        "/sub/%00",
+    ] {
+        let response = http_get(addr, path).await;
+        assert_eq!(response.status, 404, "{path}");
+        assert_eq!(response.header("location"), None, "{path}");
+        assert_static_headers(&response, path);
+    }
+}
+
+#[tokio::test]
+async fn two_host_headers_are_400_whatever_their_order() {
+    let server = start().await;
+    let addr = server.local_addr();
+    let port = addr.port();
+    let own = format!("Host: 127.0.0.1:{port}");
+    let other = format!("Host: attacker.example:{port}");
+    for pair in [[&own, &other], [&other, &own], [&own, &own]] {
+        let response = http_get_with(addr, "/image.png", &[pair[0], pair[1]]).await;
+        assert_eq!(response.status, 400, "{pair:?}");
+        let (_tcp, response) = raw_handshake(addr, "/echo", &[pair[0], pair[1]]).await;
+        assert_eq!(response.status, 400, "/echo with {pair:?}");
+    }
+    assert_eq!(http_get(addr, "/image.png").await.status, 200);
 }

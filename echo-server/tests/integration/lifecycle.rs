@@ -1,4 +1,12 @@
-//! Starting (and failing to start) and gracefully stopping an in-process server.
+//! Starting (and failing to start) and gracefully stopping an in-process server:
+//!
+//! - a port in use is [`Error::Bind`], a missing `www` folder [`Error::Www`]
+//! - a host that resolves to an address other than loopback (`0.0.0.0`, `::`) is
+//!   refused ([`Error::NotLoopback`]) unless `allow_remote` is set; `localhost` and
+//!   `::1` are loopback
+//! - the admin paths are never served on such an address, `allow_remote` or not
+//!   ([`Error::RemoteAdmin`])
+//! - shutdown closes WebSockets with 1001 and stops listening
 
 use std::time::{Duration, Instant};
 
@@ -7,7 +15,7 @@ use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message
 
 use echo_server::{Config, Error};
 
-use crate::common::{assert_echo, config, connect, expect_close, start, within};
+use crate::common::{assert_echo, config, connect, expect_close, start, start_with, within};
 
 #[tokio::test]
 async fn a_port_in_use_is_a_bind_error() {
@@ -32,6 +40,59 @@ async fn a_missing_www_folder_is_an_error() {
     })
     .await;
     assert!(matches!(result, Err(Error::Www(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_host_that_is_not_loopback_needs_allow_remote() {
+    for host in ["0.0.0.0", "::", "[::]"] {
+        let result = echo_server::serve(Config {
+            host: host.to_owned(),
+            ..config()
+        })
+        .await;
+        assert!(
+            matches!(result, Err(Error::NotLoopback { .. })),
+            "{host}: {result:?}"
+        );
+    }
+    let server = start_with(Config {
+        host: "0.0.0.0".to_owned(),
+        allow_remote: true,
+        ..config()
+    })
+    .await;
+    assert!(server.local_addr().ip().is_unspecified());
+    within("shutdown", server.shutdown())
+        .await
+        .expect("clean shutdown");
+    // Loopback names need nothing.
+    let server = start_with(Config {
+        host: "localhost".to_owned(),
+        ..config()
+    })
+    .await;
+    assert!(server.local_addr().ip().is_loopback());
+    let mut ws = connect(&server, "/echo").await;
+    assert_echo(&mut ws, Message::text("on localhost")).await;
+}
+
+#[tokio::test]
+async fn admin_paths_are_never_served_on_an_address_that_is_not_loopback() {
+    for allow_remote in [false, true] {
+        let result = echo_server::serve(Config {
+            host: "0.0.0.0".to_owned(),
+            allow_remote,
+            admin: true,
+            ..config()
+        })
+        .await;
+        let refused = if allow_remote {
+            matches!(result, Err(Error::RemoteAdmin { .. }))
+        } else {
+            matches!(result, Err(Error::NotLoopback { .. }))
+        };
+        assert!(refused, "allow_remote {allow_remote}: {result:?}");
+    }
 }
 
 #[tokio::test]

@@ -9,21 +9,27 @@
 //! - `/silent` drops an idle connection without a frame (it never sends one)
 //! - a client that stops reading is dropped once a write has waited for the idle
 //!   timeout (`memory.rs` checks what it costs meanwhile)
+//! - so is an HTTP client that does not read its response (a large static file):
+//!   its connection ends after the idle timeout and its slot of the cap is freed
 
-use std::time::{Duration, Instant};
+use std::{
+    fs,
+    time::{Duration, Instant},
+};
 
 use echo_server::{Config, IDLE_REASON};
 use futures_util::StreamExt;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
+    net::{TcpSocket, TcpStream},
 };
 use tokio_tungstenite::tungstenite::{
     protocol::frame::coding::CloseCode, Error as WsError, Message,
 };
 
 use crate::common::{
-    assert_echo, config, connect, expect_close, pattern, raw_handshake, start_with, url, within,
+    assert_echo, config, connect, expect_close, http_get, pattern, raw_handshake, start_with, url,
+    within,
 };
 
 /// Reads until the server closes the connection; returns what came and when.
@@ -226,4 +232,61 @@ async fn a_client_that_does_not_read_is_dropped() {
     .await;
     let mut ws = connect(&server, "/echo").await;
     assert_echo(&mut ws, Message::text("a reader is served")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_client_that_does_not_read_its_response_frees_its_slot() {
+    const BIG: usize = 32 << 20;
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("big.bin"), pattern(BIG)).expect("write big file");
+    fs::write(dir.path().join("small.txt"), "small").expect("write small file");
+    let idle = Duration::from_secs(1);
+    let server = start_with(Config {
+        max_connections: 1,
+        idle_timeout: idle,
+        www: Some(dir.path().to_path_buf()),
+        ..config()
+    })
+    .await;
+    let addr = server.local_addr();
+    // A client with a small receive window asks for the big file and never reads.
+    let socket = TcpSocket::new_v4().expect("socket");
+    let _ = socket.set_recv_buffer_size(4096);
+    let mut stuck = within("connect", socket.connect(addr))
+        .await
+        .expect("connect");
+    let started = Instant::now();
+    within(
+        "write request",
+        stuck.write_all(format!("GET /big.bin HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()),
+    )
+    .await
+    .expect("write request");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        http_get(addr, "/small.txt").await.status,
+        503,
+        "the slot is taken"
+    );
+    // Once a write has waited for the idle timeout, the slot is free again.
+    let served = within("a client is served again", async {
+        loop {
+            let response = http_get(addr, "/small.txt").await;
+            if response.status == 200 {
+                return response;
+            }
+            assert_eq!(response.status, 503);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert_eq!(served.body, b"small");
+    assert!(
+        started.elapsed() >= idle,
+        "freed after {:?}",
+        started.elapsed()
+    );
+    // The stuck client's connection ended before the whole file was sent.
+    let (received, _) = read_until_closed(&mut stuck).await;
+    assert!(received.len() < BIG, "the whole file was sent");
 }

@@ -1,4 +1,10 @@
-//! Bad clients never stop the server.
+//! Bad clients never stop the server:
+//!
+//! - garbage requests get a `4xx` (or nothing), and the server keeps serving
+//! - clients that vanish mid-request or mid-frame cost nothing
+//! - a handshake whose `Sec-WebSocket-Key` is not the base64 of 16 bytes, or that
+//!   has two of them, gets `400` and no upgrade
+//! - 200 clients at once are served under a raised cap
 
 use std::time::Duration;
 
@@ -8,7 +14,8 @@ use tokio_tungstenite::tungstenite::Message;
 use echo_server::Config;
 
 use crate::common::{
-    assert_echo, config, connect, raw_answer_head, raw_handshake, start, start_with, within,
+    assert_echo, config, connect, raw_answer_head, raw_handshake, refused_handshake, start,
+    start_with, within,
 };
 
 #[tokio::test]
@@ -107,4 +114,61 @@ async fn serves_many_clients_at_once_under_a_raised_cap() {
     for client in clients {
         within("client", client).await.expect("client task");
     }
+}
+
+/// The status of a handshake to `/echo` with the given `Sec-WebSocket-Key` lines.
+async fn status_with_keys(addr: std::net::SocketAddr, keys: &[&str]) -> u16 {
+    let mut request = format!(
+        "GET /echo HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Version: 13\r\n"
+    );
+    for key in keys {
+        request.push_str(&format!("Sec-WebSocket-Key: {key}\r\n"));
+    }
+    request.push_str("\r\n");
+    let head = raw_answer_head(addr, request.as_bytes()).await;
+    let head = String::from_utf8_lossy(&head);
+    head.split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"))
+}
+
+#[tokio::test]
+async fn a_malformed_or_repeated_websocket_key_is_400() {
+    let server = start().await;
+    let addr = server.local_addr();
+    assert_eq!(
+        status_with_keys(addr, &["dGhlIHNhbXBsZSBub25jZQ=="]).await,
+        101
+    );
+    for key in [
+        "",
+        "short",
+        "dGhlIHNhbXBsZSBub25jZQ!=",
+        "dGhlIHNhbXBsZSBub25jZQAA",
+        "dGhlIHNhbXBsZSBub25jZQ=A",
+        "========================",
+        "dGhlIHNhbXBsZSBub25jZ===",
+        "dGhlIHNhbXBsZSBub25jZR==",
+        "dGhlIHNhbXBsZSBub25jZQ==A",
+        "dGhl IHNhbXBsZSBub25jZQ=",
+        "dGhlIHNhbXBsZSBub25jZQ_=",
+    ] {
+        assert_eq!(status_with_keys(addr, &[key]).await, 400, "{key:?}");
+    }
+    // Two keys, valid or not, whatever their order.
+    let response = refused_handshake(
+        &server,
+        "/echo",
+        &["Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA=="],
+    )
+    .await;
+    assert_eq!(response.status, 400);
+    assert_eq!(
+        status_with_keys(addr, &["short", "dGhlIHNhbXBsZSBub25jZQ=="]).await,
+        400
+    );
+    let mut ws = connect(&server, "/echo").await;
+    assert_echo(&mut ws, Message::text("still serving")).await;
 }
