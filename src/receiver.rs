@@ -19,7 +19,7 @@ use crate::socket::Socket;
 /// - [`Error::ConnectionFailed`](crate::Error::ConnectionFailed): the socket closed
 ///   before it ever opened (a socket from
 ///   [`build`](crate::WebSocketBuilder::build) whose server refused or could not be
-///   reached, or that was closed or dropped while still connecting), with the
+///   reached, or that was closed while still connecting), with the
 ///   browser's close event (code 1006, `wasClean` false);
 /// - [`Error::AbnormalClose`](crate::Error::AbnormalClose): the connection was lost
 ///   without a closing handshake (the browser's close event, `wasClean` false);

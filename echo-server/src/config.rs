@@ -44,7 +44,11 @@ pub struct Config {
     pub host: String,
     /// Allow a `host` that resolves to an address other than loopback (such as
     /// `0.0.0.0`): every path is then served to every machine that can reach that
-    /// address. The admin paths are still refused there.
+    /// address and names it in `Host` as the server knows it (`host` itself or a
+    /// loopback name): to serve a phone on the LAN, bind the address it uses (such
+    /// as `192.168.1.5`); with `0.0.0.0` only loopback names are answered, and a
+    /// client that forges one is served too. The admin paths are still refused
+    /// there.
     pub allow_remote: bool,
     /// TCP port to bind; `0` lets the operating system pick a free one.
     pub port: u16,

@@ -68,8 +68,9 @@ struct Cli {
     host: String,
     /// Allow a --host that is not loopback (such as 0.0.0.0): every path (/echo,
     /// /push, the fault paths, --www files) is then exposed to every machine that
-    /// can reach that address, with no authentication. --admin is still refused
-    /// there.
+    /// can reach that address, with no authentication. A remote client must send
+    /// the --host address as its Host: bind the address it uses (not 0.0.0.0,
+    /// which answers loopback names only). --admin is still refused there.
     #[arg(long)]
     allow_remote: bool,
     /// Port to bind; 0 picks a free one.

@@ -120,7 +120,8 @@ impl WasmSocket {
     /// Calls need not be awaited one by one: they send in the order they were made.
     /// One made while no other waits and the buffer has room sends before it
     /// returns (so `sendWhenReady(a); sendText(b)` sends `a` first); the others wait
-    /// their turn, and a plain send made meanwhile goes out before them. The data of
+    /// their turn, and a plain send made meanwhile goes out before them. A call that
+    /// fails (`NotOpen`, `BufferFull`) does not stop the ones after it. The data of
     /// a waiting call is copied when it is made (a `Uint8Array`'s bytes).
     ///
     /// Rejects as `ready()` and the sends (`NotOpen`, `BufferFull`), and with
